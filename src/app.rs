@@ -1,0 +1,210 @@
+//! The top layer: argv → Config → run → output. Errors are printed here,
+//! once, as `logstat: …`; the exit code says what kind of failure it was.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use clap::Parser;
+
+use crate::cli::{Cli, OutFormat};
+use crate::config::Config;
+use crate::engine::{self, Notice, RecordsOut, Run};
+use crate::error::OutputError;
+use crate::input::Source;
+use crate::render::terminal::Term;
+use crate::report::records::RecordWriter;
+use crate::report::{self, Ctx, Kind};
+use crate::stats::window::auto_width;
+
+pub const EXIT_OK: u8 = 0;
+/// An input could not be read; the others were reported.
+pub const EXIT_INPUT: u8 = 1;
+/// Bad command line.
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let cfg = match Config::from_cli(cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("logstat: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    match analyze(&cfg) {
+        Ok(run) if run.failed_inputs > 0 => EXIT_INPUT,
+        Ok(_) => EXIT_OK,
+        Err(OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("logstat: {e}");
+            EXIT_INPUT
+        }
+    }
+}
+
+fn notice(cfg: &Config, n: Notice) {
+    match n {
+        Notice::InputFailed(e) => eprintln!("logstat: {e}"),
+        Notice::Detected {
+            file,
+            detection: d,
+            chosen,
+        } => {
+            let file = crate::text::escape(file.as_bytes());
+            let weak = d.sampled > 0 && d.matched * 2 < d.sampled;
+            if weak {
+                eprintln!(
+                    "logstat: {file}: warning: only {} of {} sample lines fit {} format {}; the rest will be counted as malformed (see --report malformed)",
+                    d.matched,
+                    d.sampled,
+                    if chosen { "the best" } else { "the" },
+                    d.format.name
+                );
+            } else if chosen && !cfg.quiet && d.sampled > 0 {
+                eprintln!(
+                    "logstat: {file}: format {} ({} of {} sample lines match)",
+                    d.format.name, d.matched, d.sampled
+                );
+            }
+        }
+    }
+}
+
+/// Size rayon's global pool (once per process; later calls keep the first).
+fn init_threads(cfg: &Config) {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = cfg.threads {
+        b = b.num_threads(n);
+    }
+    let _ = b.build_global();
+}
+
+fn total_size(inputs: &[Source]) -> u64 {
+    inputs
+        .iter()
+        .filter_map(|s| match s {
+            Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin => None,
+        })
+        .sum()
+}
+
+fn create(dir: &Path, name: &str) -> Result<BufWriter<File>, OutputError> {
+    let path = dir.join(name);
+    File::create(&path)
+        .map(BufWriter::new)
+        .map_err(|source| OutputError::File { path, source })
+}
+
+fn analyze(cfg: &Config) -> Result<Run, OutputError> {
+    if let Some(dir) = &cfg.output_dir {
+        std::fs::create_dir_all(dir).map_err(|source| OutputError::File {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let _progress = (cfg.progress && total_size(&cfg.inputs) >= crate::progress::MIN_BYTES)
+        .then(|| crate::progress::Progress::start(total_size(&cfg.inputs)));
+
+    // Records stream while the inputs are read.
+    let want_records = cfg.reports.contains(&Kind::Records);
+    let mut records_file = None;
+    let records = if want_records {
+        let writer = match cfg.output {
+            OutFormat::Json => RecordWriter::Json,
+            _ => RecordWriter::Csv { raw: cfg.raw_csv },
+        };
+        let sink: &mut dyn Write = match &cfg.output_dir {
+            Some(dir) => {
+                let name = if writer == RecordWriter::Json {
+                    "records.jsonl"
+                } else {
+                    "records.csv"
+                };
+                records_file.insert(create(dir, name)?)
+            }
+            None => &mut out,
+        };
+        sink.write_all(&writer.header())?;
+        Some(RecordsOut { writer, out: sink })
+    } else {
+        None
+    };
+    init_threads(cfg);
+    let run = engine::run(&cfg.inputs, &cfg.engine, &mut |n| notice(cfg, n), records)?;
+    if let Some(mut f) = records_file {
+        f.flush()?;
+    }
+
+    let window = cfg.engine.window.unwrap_or_else(|| {
+        let span = match (run.stats.first, run.stats.last) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0,
+        };
+        auto_width(span, run.stats.windows.width)
+    });
+    let ctx = Ctx {
+        run: &run,
+        window,
+        top: cfg.top,
+    };
+    let kinds: Vec<Kind> = cfg
+        .reports
+        .iter()
+        .copied()
+        .filter(|k| *k != Kind::Records)
+        .collect();
+    match cfg.output {
+        OutFormat::Table => {
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(100);
+            let mut t = Term::new(&mut out, cfg.color, width);
+            // People read the summary first, then the rest in a fixed order.
+            for k in Kind::ALL {
+                if kinds.contains(&k) {
+                    report::show(k, &ctx, &mut t)?;
+                }
+            }
+        }
+        OutFormat::Csv => {
+            for k in &kinds {
+                let table = report::table(*k, &ctx);
+                match &cfg.output_dir {
+                    Some(dir) => {
+                        let mut f = create(dir, &format!("{}.csv", k.name()))?;
+                        crate::render::csv::write_table(&table, &mut f, cfg.raw_csv)?;
+                        f.flush()?;
+                    }
+                    None => crate::render::csv::write_table(&table, &mut out, cfg.raw_csv)?,
+                }
+            }
+        }
+        OutFormat::Json => {
+            let tables: Vec<_> = kinds.iter().map(|k| report::table(*k, &ctx)).collect();
+            match &cfg.output_dir {
+                Some(dir) => {
+                    for t in &tables {
+                        let mut f = create(dir, &format!("{}.json", t.name))?;
+                        crate::render::json::write_tables(std::slice::from_ref(t), &mut f)?;
+                        f.flush()?;
+                    }
+                }
+                None if !tables.is_empty() => crate::render::json::write_tables(&tables, &mut out)?,
+                None => {}
+            }
+        }
+    }
+    out.flush()?;
+    Ok(run)
+}

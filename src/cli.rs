@@ -1,0 +1,118 @@
+//! Command-line definition (clap derive). Doc comments are the --help text;
+//! no logic lives here — `config` turns this into a checked `Config`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  logstat access.log                          terminal report
+  logstat access.log access.log.1 -           several inputs; '-' is stdin
+  logstat access.log -f csv -r status         one CSV report on stdout
+  logstat access.log -o out/                  one CSV file per report in out/
+  logstat access.log -r records -f json       one JSON object per parsed line
+
+Exit codes: 0 success (malformed lines alone are not an error), 1 an input
+could not be read (the others are still reported), 2 usage error.";
+
+/// Turn web-server access logs (nginx, Apache) into answers: requests by
+/// status class and code, by route and by time window.
+#[derive(Parser, Debug)]
+#[command(name = "logstat", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Access logs to read. '-' is stdin; with no FILE, stdin is read when it
+    /// is not a terminal.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+
+    /// Log format: auto (detect per input from its first lines), combined
+    /// (nginx default, Apache combined), common (CLF) or vcombined (Apache
+    /// vhost_combined). Extra fields after a format's last field are ignored.
+    #[arg(long, value_name = "NAME", default_value = "auto")]
+    pub log_format: String,
+
+    /// Reports, comma-separated: summary, class, status, routes, windows,
+    /// malformed, records [default: summary,class,status,routes,windows]
+    #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
+    pub report: Vec<String>,
+
+    /// Output format [default: table; csv with --output-dir]
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
+    pub format: Option<OutFormat>,
+
+    /// Write each report to DIR/<report>.csv (or .json; records.jsonl).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Rows of routes and status codes to show (tables: 10; CSV/JSON: all).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Time window: N followed by s, m, h or d (1m, 5m, 15m, 1h, 1d)
+    /// [default: chosen from the time span]
+    #[arg(long, value_name = "WIDTH")]
+    pub window: Option<String>,
+
+    /// Display time zone; windows align to it: UTC, local, a fixed offset
+    /// (+05:30) or an IANA name (Europe/Berlin) [default: the log's offset]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+
+    /// Worker threads [default: number of CPUs]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Memory-map inputs: auto maps regular files of 1 MiB or more, never
+    /// always reads (use it for a live file that logrotate may truncate).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = MmapArg::Auto)]
+    pub mmap: MmapArg,
+
+    /// Colour in the terminal table (auto: only on a terminal, never with NO_COLOR set).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Do not neutralise CSV cells that start with = + - @ (spreadsheet
+    /// formula injection); for machine pipelines.
+    #[arg(long)]
+    pub raw_csv: bool,
+
+    /// No notices on stderr (format detection); errors are still printed.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// No progress display on stderr (it only ever shows on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MmapArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

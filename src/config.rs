@@ -1,0 +1,152 @@
+//! A checked configuration built from the command line. Nothing below this
+//! layer sees clap.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, ColorArg, MmapArg, OutFormat};
+use crate::engine::{FormatChoice, Options};
+use crate::error::UsageError;
+use crate::format::presets;
+use crate::input::{MmapPolicy, Source, chunk::CHUNK_BYTES};
+use crate::report::Kind;
+use crate::stats::window::parse_width;
+use crate::zone::Zone;
+
+pub struct Config {
+    pub inputs: Vec<Source>,
+    pub reports: Vec<Kind>,
+    pub output: OutFormat,
+    pub output_dir: Option<PathBuf>,
+    pub top: Option<usize>,
+    pub engine: Options,
+    pub threads: Option<usize>,
+    pub color: bool,
+    pub raw_csv: bool,
+    pub quiet: bool,
+    pub progress: bool,
+}
+
+fn usage(s: impl Into<String>) -> UsageError {
+    UsageError(s.into())
+}
+
+impl Config {
+    pub fn from_cli(cli: Cli) -> Result<Config, UsageError> {
+        let inputs: Vec<Source> = if cli.files.is_empty() {
+            if std::io::stdin().is_terminal() {
+                return Err(usage(
+                    "no input: give an access log file, or pipe one into stdin (see --help)",
+                ));
+            }
+            vec![Source::Stdin]
+        } else {
+            cli.files.iter().map(|f| Source::from_arg(f)).collect()
+        };
+        let mut reports = Vec::new();
+        for r in &cli.report {
+            let r = r.trim();
+            let k = Kind::parse(r).ok_or_else(|| {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                usage(format!(
+                    "unknown report '{}' (choose from {})",
+                    crate::text::escape(r.as_bytes()),
+                    names.join(", ")
+                ))
+            })?;
+            if !reports.contains(&k) {
+                reports.push(k);
+            }
+        }
+        if reports.is_empty() {
+            reports = Kind::DEFAULT.to_vec();
+        }
+        let format = match cli.log_format.as_str() {
+            "auto" => FormatChoice::Auto,
+            name => FormatChoice::Fixed(presets::preset(name).ok_or_else(|| {
+                usage(format!(
+                    "unknown log format '{}' (choose from auto, {})",
+                    crate::text::escape(name.as_bytes()),
+                    presets::NAMES.join(", ")
+                ))
+            })?),
+        };
+        let window = match &cli.window {
+            None => None,
+            Some(w) => Some(parse_width(w).ok_or_else(|| {
+                usage(format!(
+                    "invalid --window '{}' (N followed by s, m, h or d, e.g. 5m; at most 366d)",
+                    crate::text::escape(w.as_bytes())
+                ))
+            })?),
+        };
+        let zone = match &cli.tz {
+            None => None,
+            Some(z) => Some(Zone::parse(z).map_err(usage)?),
+        };
+        let output = cli.format.unwrap_or(if cli.output_dir.is_some() {
+            OutFormat::Csv
+        } else {
+            OutFormat::Table
+        });
+        let has_records = reports.contains(&Kind::Records);
+        match (output, &cli.output_dir) {
+            (OutFormat::Table, Some(_)) => {
+                return Err(usage("--output-dir writes files: use --format csv or json"));
+            }
+            (OutFormat::Table, None) if has_records => {
+                return Err(usage("--report records needs --format csv or json"));
+            }
+            (OutFormat::Csv, None) if reports.len() > 1 => {
+                return Err(usage(
+                    "several CSV reports need --output-dir DIR (one <report>.csv each), or a single --report",
+                ));
+            }
+            (OutFormat::Json, None) if has_records && reports.len() > 1 => {
+                return Err(usage(
+                    "records (JSON Lines) and other reports need --output-dir DIR",
+                ));
+            }
+            _ => {}
+        }
+        if cli.threads == Some(0) {
+            return Err(usage("--threads must be at least 1"));
+        }
+        let color = match cli.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let mmap = match cli.mmap {
+            MmapArg::Auto => MmapPolicy::Auto,
+            MmapArg::Always => MmapPolicy::Always,
+            MmapArg::Never => MmapPolicy::Never,
+        };
+        let chunk_bytes = std::env::var("LOGSTAT_CHUNK_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(CHUNK_BYTES);
+        Ok(Config {
+            inputs,
+            reports,
+            output,
+            output_dir: cli.output_dir,
+            top: cli.top,
+            engine: Options {
+                format,
+                zone,
+                window,
+                mmap,
+                chunk_bytes,
+            },
+            threads: cli.threads,
+            color,
+            raw_csv: cli.raw_csv,
+            quiet: cli.quiet,
+            progress: !cli.no_progress && std::io::stderr().is_terminal(),
+        })
+    }
+}

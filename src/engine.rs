@@ -1,0 +1,363 @@
+//! The pipeline: input → chunk → parse → stats, in parallel with rayon.
+//!
+//! Mapped files are split into chunks that workers fold into their own
+//! `Stats`, reduced by exact merges. Streams (stdin, pipes, small files) are
+//! read in batches of chunks into one reused buffer, so memory does not grow
+//! with the input. `--report records` processes chunks in batches and writes
+//! each batch's output in file order.
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::InputError;
+use crate::format::LogFormat;
+use crate::format::detect::{self, Detection};
+use crate::input::{self, MmapPolicy, Opened, Source, chunk};
+use crate::report::records::RecordWriter;
+use crate::stats::{AddCtx, Stats};
+use crate::zone::Zone;
+
+/// How the format of each input is chosen.
+#[derive(Clone, Debug)]
+pub enum FormatChoice {
+    Auto,
+    Fixed(LogFormat),
+}
+
+pub struct Options {
+    pub format: FormatChoice,
+    /// `None`: the offset of the first parsed line of the first input.
+    pub zone: Option<Zone>,
+    /// Window width in seconds, or automatic.
+    pub window: Option<i64>,
+    pub mmap: MmapPolicy,
+    pub chunk_bytes: usize,
+}
+
+/// What happened to one input.
+#[derive(Clone, Debug)]
+pub struct FileInfo {
+    pub name: String,
+    pub format: String,
+    pub lines: u64,
+    pub parsed: u64,
+    pub malformed: u64,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+    pub bytes_read: u64,
+}
+
+/// Things worth telling the user on stderr while running.
+pub enum Notice<'a> {
+    Detected {
+        file: &'a str,
+        detection: &'a Detection,
+        chosen: bool,
+    },
+    InputFailed(&'a InputError),
+}
+
+pub struct Run {
+    /// Every input's name, in argument order (indexed by file number).
+    pub names: Vec<String>,
+    pub stats: Stats,
+    pub files: Vec<FileInfo>,
+    pub zone: Zone,
+    pub failed_inputs: usize,
+}
+
+/// Where `--report records` output goes, and how it is written.
+pub struct RecordsOut<'w> {
+    pub writer: RecordWriter,
+    pub out: &'w mut dyn Write,
+}
+
+/// Bytes processed so far (for a progress display).
+pub static PROGRESS: AtomicU64 = AtomicU64::new(0);
+
+pub fn run(
+    inputs: &[Source],
+    opts: &Options,
+    notify: &mut dyn FnMut(Notice),
+    mut records: Option<RecordsOut>,
+) -> std::io::Result<Run> {
+    let mut total = Stats::new(opts.window);
+    let mut files = Vec::new();
+    let mut zone = opts.zone.clone();
+    let mut failed = 0;
+    for (idx, src) in inputs.iter().enumerate() {
+        let name = src.name();
+        let opened = match input::open(src, opts.mmap) {
+            Ok(o) => o,
+            Err(e) => {
+                notify(Notice::InputFailed(&e));
+                failed += 1;
+                continue;
+            }
+        };
+        let mut ctx = FileCtx {
+            idx: idx as u32,
+            name: &name,
+            opts,
+            zone: &mut zone,
+            notify: &mut *notify,
+        };
+        let result = match opened {
+            Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
+            Opened::Stream(r) => ctx.run_stream(r, records.as_mut()),
+        };
+        match result {
+            Ok((mut stats, format, bytes_read)) => {
+                stats.fix_lines();
+                files.push(FileInfo {
+                    name,
+                    format,
+                    lines: stats.lines,
+                    parsed: stats.parsed,
+                    malformed: stats.malformed_total(),
+                    first: stats.first,
+                    last: stats.last,
+                    bytes_read,
+                });
+                total.merge(stats);
+            }
+            Err(FileError::Write(e)) => return Err(e),
+            Err(FileError::Read(source)) => {
+                notify(Notice::InputFailed(&InputError::Io { path: name, source }));
+                failed += 1;
+            }
+        }
+    }
+    let names = inputs.iter().map(Source::name).collect();
+    Ok(Run {
+        names,
+        stats: total,
+        files,
+        zone: zone.unwrap_or(Zone::Fixed(0)),
+        failed_inputs: failed,
+    })
+}
+
+impl Run {
+    /// The escaped name of input number `idx`.
+    pub fn files_by_idx(&self, idx: u32) -> String {
+        self.names
+            .get(idx as usize)
+            .map_or_else(String::new, |n| crate::text::escape(n.as_bytes()))
+    }
+}
+
+struct FileCtx<'a> {
+    idx: u32,
+    name: &'a str,
+    opts: &'a Options,
+    zone: &'a mut Option<Zone>,
+    notify: &'a mut dyn FnMut(Notice),
+}
+
+impl FileCtx<'_> {
+    /// Choose the format from the first bytes, and the default zone.
+    fn choose(&mut self, head: &[u8], whole: bool) -> LogFormat {
+        let (d, chosen) = match &self.opts.format {
+            FormatChoice::Auto => (detect::detect(head, whole), true),
+            FormatChoice::Fixed(f) => (detect::score(f.clone(), head, whole), false),
+        };
+        if self.zone.is_none() {
+            if let Some(off) = d.offset {
+                *self.zone = Some(Zone::Fixed(off));
+            }
+        }
+        (self.notify)(Notice::Detected {
+            file: self.name,
+            detection: &d,
+            chosen,
+        });
+        d.format
+    }
+
+    fn zone(&self) -> Zone {
+        self.zone.clone().unwrap_or(Zone::Fixed(0))
+    }
+
+    /// A whole input in memory (a map).
+    fn run_bytes(
+        &mut self,
+        data: &[u8],
+        records: Option<&mut RecordsOut>,
+    ) -> Result<(Stats, String, u64), FileError> {
+        let format = self.choose(data, true);
+        let zone = self.zone();
+        let ctx = AddCtx {
+            format: &format,
+            zone: &zone,
+            file: self.idx,
+            window: self.opts.window,
+        };
+        let chunks = chunk::split(data, self.opts.chunk_bytes);
+        let stats = match records {
+            None => fold_chunks(&ctx, &chunks, 0),
+            Some(rec) => {
+                let mut total = Stats::new(self.opts.window);
+                let mut line0 = 0;
+                let batch = rayon::current_num_threads() * 4;
+                for (b, group) in chunks.chunks(batch).enumerate() {
+                    total.merge(
+                        records_batch(&ctx, self.name, group, (b * batch) as u32, &mut line0, rec)
+                            .map_err(FileError::Write)?,
+                    );
+                }
+                total
+            }
+        };
+        PROGRESS.fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok((stats, format.name.clone(), data.len() as u64))
+    }
+
+    /// A stream, read in batches of chunks into one reused buffer.
+    fn run_stream(
+        &mut self,
+        mut r: Box<dyn Read + Send>,
+        mut records: Option<&mut RecordsOut>,
+    ) -> Result<(Stats, String, u64), FileError> {
+        let chunk_bytes = self.opts.chunk_bytes;
+        let mut buf = vec![0u8; chunk_bytes * rayon::current_num_threads().max(1) * 4];
+        let mut fill = Filler {
+            filled: 0,
+            eof: false,
+            bytes_read: 0,
+        };
+        fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
+        let format = self.choose(&buf[..fill.filled], fill.eof);
+        let zone = self.zone();
+        let ctx = AddCtx {
+            format: &format,
+            zone: &zone,
+            file: self.idx,
+            window: self.opts.window,
+        };
+        let mut total = Stats::new(self.opts.window);
+        let (mut chunk_idx, mut line0) = (0u32, 0u64);
+        while fill.filled > 0 {
+            let cut = if fill.eof {
+                fill.filled
+            } else {
+                match memchr::memrchr(b'\n', &buf[..fill.filled]) {
+                    Some(i) => i + 1,
+                    None => {
+                        // One line longer than the buffer: grow and read on.
+                        buf.resize(buf.len() * 2, 0);
+                        fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
+                        continue;
+                    }
+                }
+            };
+            let chunks = chunk::split(&buf[..cut], chunk_bytes);
+            let s = match records.as_deref_mut() {
+                None => fold_chunks(&ctx, &chunks, chunk_idx),
+                Some(rec) => records_batch(&ctx, self.name, &chunks, chunk_idx, &mut line0, rec)
+                    .map_err(FileError::Write)?,
+            };
+            total.merge(s);
+            chunk_idx += chunks.len() as u32;
+            PROGRESS.fetch_add(cut as u64, Ordering::Relaxed);
+            buf.copy_within(cut..fill.filled, 0);
+            fill.filled -= cut;
+            fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
+        }
+        Ok((total, format.name.clone(), fill.bytes_read))
+    }
+}
+
+/// Reading an input failed (reported, the run goes on), or writing records
+/// failed (the run stops).
+enum FileError {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+struct Filler {
+    filled: usize,
+    eof: bool,
+    bytes_read: u64,
+}
+
+impl Filler {
+    /// Read until the buffer is full or the input ends.
+    fn fill(&mut self, r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<()> {
+        while !self.eof && self.filled < buf.len() {
+            match r.read(&mut buf[self.filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.filled += n;
+                    self.bytes_read += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fold chunks into per-worker stats and merge them.
+fn fold_chunks(ctx: &AddCtx, chunks: &[&[u8]], first_idx: u32) -> Stats {
+    let window = ctx.window;
+    chunks
+        .par_iter()
+        .enumerate()
+        .fold(
+            || Stats::new(window),
+            |mut s, (i, c)| {
+                s.add_chunk(ctx, first_idx + i as u32, c, |_, _| {});
+                s
+            },
+        )
+        .reduce(
+            || Stats::new(window),
+            |mut a, b| {
+                a.merge(b);
+                a
+            },
+        )
+}
+
+/// Parse a batch of chunks in parallel, each into its own output buffer, and
+/// write the buffers in file order. `line0` is the file line number before
+/// the batch and advances past it.
+fn records_batch(
+    ctx: &AddCtx,
+    file: &str,
+    chunks: &[&[u8]],
+    first_idx: u32,
+    line0: &mut u64,
+    rec: &mut RecordsOut,
+) -> std::io::Result<Stats> {
+    let mut starts = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        starts.push(*line0);
+        *line0 += chunk::count_lines(c);
+    }
+    let writer = &rec.writer;
+    let parts: Vec<(Stats, Vec<u8>)> = chunks
+        .par_iter()
+        .zip(starts.par_iter())
+        .enumerate()
+        .map(|(i, (c, start))| {
+            let mut s = Stats::new(ctx.window);
+            let mut out = Vec::with_capacity(c.len() * 2);
+            let mut scratch = String::new();
+            s.add_chunk(ctx, first_idx + i as u32, c, |n, r| {
+                writer.write(&mut out, &mut scratch, file, start + n, r, ctx.zone);
+            });
+            (s, out)
+        })
+        .collect();
+    let mut total = Stats::new(ctx.window);
+    for (s, out) in parts {
+        rec.out.write_all(&out)?;
+        total.merge(s);
+    }
+    Ok(total)
+}

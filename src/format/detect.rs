@@ -1,0 +1,110 @@
+//! Picking a preset from the first lines of an input.
+
+use super::LogFormat;
+use super::presets::{NAMES, preset};
+use crate::parse::parse_line;
+
+/// Lines examined.
+pub const SAMPLE_LINES: usize = 200;
+/// Bytes examined at most.
+pub const SAMPLE_BYTES: usize = 256 << 10;
+
+#[derive(Clone, Debug)]
+pub struct Detection {
+    pub format: LogFormat,
+    /// Non-blank sample lines the format parsed.
+    pub matched: usize,
+    /// Non-blank sample lines looked at.
+    pub sampled: usize,
+    /// UTC offset of the first parsed line (the default display zone).
+    pub offset: Option<i32>,
+}
+
+/// The complete lines at the start of `head` (a final piece without newline
+/// counts only when `head` is the whole input).
+fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
+    let head = &head[..head.len().min(SAMPLE_BYTES)];
+    let complete = match memchr::memrchr(b'\n', head) {
+        _ if whole && head.len() < SAMPLE_BYTES => head,
+        Some(i) => &head[..i],
+        None => head,
+    };
+    complete
+        .split(|&b| b == b'\n')
+        .filter(|l| {
+            !crate::parse::trim_cr(l)
+                .iter()
+                .all(|&b| b == b' ' || b == b'\t')
+        })
+        .take(SAMPLE_LINES)
+}
+
+/// Try each preset, most specific first; the one that parses the most
+/// sample lines wins (ties go to the more specific).
+pub fn detect(head: &[u8], whole: bool) -> Detection {
+    let mut best: Option<Detection> = None;
+    for name in NAMES {
+        let d = score(preset(name).expect("preset"), head, whole);
+        if best.as_ref().is_none_or(|b| d.matched > b.matched) {
+            best = Some(d);
+        }
+    }
+    best.expect("at least one preset")
+}
+
+/// How well `format` fits the start of an input.
+pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
+    let (mut matched, mut sampled, mut offset) = (0, 0, None);
+    for line in sample_lines(head, whole) {
+        sampled += 1;
+        if let Ok(r) = parse_line(&format, line) {
+            matched += 1;
+            if offset.is_none() {
+                offset = r.time.map(|t| t.offset);
+            }
+        }
+    }
+    Detection {
+        format,
+        matched,
+        sampled,
+        offset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMBINED: &str =
+        "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326 \"-\" \"curl\"\n";
+    const COMMON: &str = "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326\n";
+    const VHOST: &str = "example.com:80 1.2.3.4 - - [10/Oct/2000:13:55:36 +0100] \"GET / HTTP/1.0\" 200 2326 \"-\" \"curl\"\n";
+
+    #[test]
+    fn picks_each_preset() {
+        assert_eq!(
+            detect(COMBINED.repeat(3).as_bytes(), true).format.name,
+            "combined"
+        );
+        assert_eq!(
+            detect(COMMON.repeat(3).as_bytes(), true).format.name,
+            "common"
+        );
+        let d = detect(VHOST.repeat(3).as_bytes(), true);
+        assert_eq!(
+            (d.format.name.as_str(), d.matched, d.offset),
+            ("vcombined", 3, Some(3600))
+        );
+    }
+
+    #[test]
+    fn majority_wins_and_partial_last_line_is_ignored() {
+        let mix = format!("{}{}{}", COMMON.repeat(5), COMBINED, &COMBINED[..30]);
+        let d = detect(mix.as_bytes(), false);
+        assert_eq!(
+            (d.format.name.as_str(), d.matched, d.sampled),
+            ("common", 6, 6)
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! Inputs: each argument (a path or `-`) becomes bytes — a memory map for
+//! regular files, a stream for stdin and everything else.
+
+pub mod chunk;
+pub mod mmap;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+
+use crate::error::InputError;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    pub fn from_arg(arg: &std::ffi::OsStr) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// The name used in reports and messages (escaped for display by callers).
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "-".to_string(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// When to memory-map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MmapPolicy {
+    /// Map regular files of at least [`mmap::MIN_MAP_BYTES`]; read the rest.
+    Auto,
+    Always,
+    Never,
+}
+
+/// An opened input.
+pub enum Opened {
+    Mapped(memmap2::Mmap),
+    Stream(Box<dyn Read + Send>),
+}
+
+pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
+    let path = match src {
+        Source::Stdin => return Ok(Opened::Stream(Box::new(std::io::stdin()))),
+        Source::Path(p) => p,
+    };
+    let name = src.name();
+    let io = |source| InputError::Io {
+        path: name.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(InputError::Directory { path: name });
+    }
+    let file = File::open(path).map_err(io)?;
+    let want_map = match policy {
+        MmapPolicy::Never => false,
+        MmapPolicy::Always => meta.is_file() && meta.len() > 0,
+        MmapPolicy::Auto => meta.is_file() && meta.len() >= mmap::MIN_MAP_BYTES,
+    };
+    if want_map {
+        // A failed mapping is not an error: fall back to reading.
+        if let Ok(m) = mmap::map(&file) {
+            return Ok(Opened::Mapped(m));
+        }
+    }
+    Ok(Opened::Stream(Box::new(file)))
+}

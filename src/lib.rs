@@ -1,0 +1,20 @@
+//! logstat: access-log analytics. The binary is a thin layer over this
+//! library; benches and tests use the pieces directly.
+//!
+//! input → chunk → parse → stats → report → render (see DESIGN notes in README).
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod format;
+pub mod input;
+pub mod parse;
+pub mod progress;
+pub mod render;
+pub mod report;
+pub mod stats;
+pub mod status;
+pub mod text;
+pub mod zone;

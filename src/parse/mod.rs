@@ -1,0 +1,274 @@
+//! Line parsing: a compiled [`LogFormat`] applied to one line of bytes.
+//!
+//! Nothing here allocates: a [`Record`] borrows from the line, numbers are
+//! parsed once, and a line that does not fit is a [`Malformed`] with a reason.
+
+pub mod record;
+pub mod request;
+pub mod time;
+
+use memchr::{memchr, memchr2, memrchr};
+
+use crate::format::{Field, Item, LogFormat};
+pub use record::Record;
+use time::parse_clf;
+
+/// Why a line was not parsed. Order is the order reports list them in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    Blank,
+    UnclosedQuote,
+    MissingTimestamp,
+    BadTimestamp,
+    BadStatus,
+    BadBytes,
+    Mismatch,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 7] = [
+        Reason::Blank,
+        Reason::UnclosedQuote,
+        Reason::MissingTimestamp,
+        Reason::BadTimestamp,
+        Reason::BadStatus,
+        Reason::BadBytes,
+        Reason::Mismatch,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Blank => "blank",
+            Reason::UnclosedQuote => "unclosed-quote",
+            Reason::MissingTimestamp => "missing-timestamp",
+            Reason::BadTimestamp => "bad-timestamp",
+            Reason::BadStatus => "bad-status",
+            Reason::BadBytes => "bad-bytes",
+            Reason::Mismatch => "format-mismatch",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A line that does not fit the format: why, and the field where it failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    pub reason: Reason,
+    pub field: Option<Field>,
+}
+
+fn bad(reason: Reason, field: Option<Field>) -> Malformed {
+    Malformed { reason, field }
+}
+
+/// Strip one trailing `\r` (CRLF files).
+#[inline]
+pub fn trim_cr(line: &[u8]) -> &[u8] {
+    match line.last() {
+        Some(b'\r') => &line[..line.len() - 1],
+        _ => line,
+    }
+}
+
+/// Parse one line (without its `\n`) with `fmt`.
+pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
+    let line = trim_cr(line);
+    if line.iter().all(|&b| b == b' ' || b == b'\t') {
+        return Err(bad(Reason::Blank, None));
+    }
+    let mut rec = Record::empty();
+    let mut pos = 0;
+    if !fmt.head.is_empty() {
+        pos = parse_head(fmt, line, &mut rec)?;
+    }
+    let items = &fmt.body;
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Lit(l) => {
+                if !line[pos..].starts_with(l) {
+                    let field = next_field(items, i).or_else(|| prev_field(items, i));
+                    return Err(bad(Reason::Mismatch, field));
+                }
+                pos += l.len();
+            }
+            Item::Field(fd) => {
+                let end = field_end(items, i, *fd, line, pos)?;
+                set_field(&mut rec, *fd, &line[pos..end])?;
+                pos = end;
+            }
+        }
+    }
+    if pos < line.len() && line[pos] != b' ' && line[pos] != b'\t' {
+        return Err(bad(Reason::Mismatch, prev_field(items, items.len())));
+    }
+    Ok(rec)
+}
+
+fn next_field(items: &[Item], i: usize) -> Option<Field> {
+    items[i..].iter().find_map(|it| match it {
+        Item::Field(f) => Some(*f),
+        _ => None,
+    })
+}
+
+fn prev_field(items: &[Item], i: usize) -> Option<Field> {
+    items[..i].iter().rev().find_map(|it| match it {
+        Item::Field(f) => Some(*f),
+        _ => None,
+    })
+}
+
+/// The space-separated fields before `[time]`, matched from the right.
+fn parse_head<'a>(
+    fmt: &LogFormat,
+    line: &'a [u8],
+    rec: &mut Record<'a>,
+) -> Result<usize, Malformed> {
+    // The time bracket: the first '[' followed by a digit.
+    let mut br = None;
+    let mut from = 0;
+    while let Some(p) = memchr(b'[', &line[from..]) {
+        let p = from + p;
+        if line.get(p + 1).is_some_and(u8::is_ascii_digit) {
+            br = Some(p);
+            break;
+        }
+        from = p + 1;
+    }
+    let br = br.ok_or(bad(Reason::MissingTimestamp, Some(Field::TimeLocal)))?;
+    if br == 0 || line[br - 1] != b' ' {
+        return Err(bad(Reason::Mismatch, fmt.head.last().copied()));
+    }
+    let mut end = br - 1;
+    let n = fmt.head.len();
+    for (k, fd) in fmt.head.iter().enumerate().rev() {
+        let start = match memrchr(b' ', &line[..end]) {
+            Some(sp) => sp + 1,
+            None if k == 0 => 0,
+            None => return Err(bad(Reason::Mismatch, Some(*fd))),
+        };
+        let tok = &line[start..end];
+        if *fd == Field::VhostPort && memchr(b':', tok).is_none() {
+            return Err(bad(Reason::Mismatch, Some(*fd)));
+        }
+        set_field(rec, *fd, tok)?;
+        if k > 0 {
+            end = start - 1;
+        }
+        let _ = n;
+    }
+    Ok(br)
+}
+
+/// Where the field starting at `pos` ends.
+fn field_end(
+    items: &[Item],
+    i: usize,
+    fd: Field,
+    line: &[u8],
+    pos: usize,
+) -> Result<usize, Malformed> {
+    let quoted = i > 0 && matches!(&items[i - 1], Item::Lit(l) if l.last() == Some(&b'"'));
+    let next = match items.get(i + 1) {
+        Some(Item::Lit(l)) => Some(l.as_slice()),
+        _ => None,
+    };
+    if quoted {
+        return closing_quote(line, pos, next).ok_or(bad(Reason::UnclosedQuote, Some(fd)));
+    }
+    if fd == Field::TimeLocal {
+        return memchr(b']', &line[pos..])
+            .map(|e| pos + e)
+            .ok_or(bad(Reason::BadTimestamp, Some(fd)));
+    }
+    let stop = next.map_or(b' ', |l| l[0]);
+    Ok(memchr(stop, &line[pos..]).map_or(line.len(), |e| pos + e))
+}
+
+/// The end of a quoted field: the first unescaped `"` after which the line
+/// continues as the format says (the next literal, or space/end of line).
+/// Backslash escapes the next byte (Apache's `\"` and `\\`); nginx writes
+/// `"` as `\x22`, so both styles end at the same place. Trying later quotes
+/// when the first does not fit recovers fields with raw, unescaped quotes.
+fn closing_quote(line: &[u8], mut i: usize, next: Option<&[u8]>) -> Option<usize> {
+    let mut first = None;
+    while let Some(off) = memchr2(b'"', b'\\', &line[i..]) {
+        let j = i + off;
+        if line[j] == b'\\' {
+            i = j + 2;
+            if i > line.len() {
+                break;
+            }
+            continue;
+        }
+        first.get_or_insert(j);
+        let fits = match next {
+            Some(l) => {
+                line[j..].starts_with(l)
+                    && (l.len() > 1 || j + 1 == line.len() || line[j + 1] == b' ')
+            }
+            None => true,
+        };
+        if fits {
+            return Some(j);
+        }
+        i = j + 1;
+    }
+    first
+}
+
+fn set_field<'a>(rec: &mut Record<'a>, fd: Field, v: &'a [u8]) -> Result<(), Malformed> {
+    match fd {
+        Field::VhostPort => rec.vhost = v,
+        Field::Client => rec.client = v,
+        Field::Ident => rec.ident = v,
+        Field::User => rec.user = v,
+        Field::TimeLocal => {
+            rec.time = Some(parse_clf(v).map_err(|_| bad(Reason::BadTimestamp, Some(fd)))?);
+        }
+        Field::Request => {
+            rec.request = v;
+            let (m, t, p) = request::split(v);
+            rec.method = m;
+            rec.target = t;
+            rec.protocol = p;
+        }
+        Field::Status => rec.status = parse_status(v).ok_or(bad(Reason::BadStatus, Some(fd)))?,
+        Field::Bytes => rec.bytes = parse_bytes(v).ok_or(bad(Reason::BadBytes, Some(fd)))?,
+        Field::Referer => rec.referrer = v,
+        Field::UserAgent => rec.user_agent = v,
+    }
+    Ok(())
+}
+
+/// `-` is no status (Apache, aborted requests); otherwise 1–9 digits.
+fn parse_status(v: &[u8]) -> Option<Option<u32>> {
+    if v == b"-" {
+        return Some(None);
+    }
+    if v.is_empty() || v.len() > 9 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(Some(
+        v.iter().fold(0u32, |n, &d| n * 10 + (d - b'0') as u32),
+    ))
+}
+
+/// `-` is 0 bytes; otherwise digits (saturating at u64::MAX).
+fn parse_bytes(v: &[u8]) -> Option<u64> {
+    if v == b"-" {
+        return Some(0);
+    }
+    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(v.iter().fold(0u64, |n, &d| {
+        n.saturating_mul(10).saturating_add((d - b'0') as u64)
+    }))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,45 @@
+//! One parsed line, borrowing its text from the input.
+
+use super::time::LogTime;
+
+/// The fields of one access-log line. Text fields hold the bytes as logged
+/// (escapes included); a field the format lacks is `-`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record<'a> {
+    pub vhost: &'a [u8],
+    pub client: &'a [u8],
+    pub ident: &'a [u8],
+    pub user: &'a [u8],
+    pub time: Option<LogTime>,
+    /// The whole request line as logged.
+    pub request: &'a [u8],
+    /// `None` when the request does not start with an all-`A`–`Z` token.
+    pub method: Option<&'a [u8]>,
+    pub target: &'a [u8],
+    pub protocol: &'a [u8],
+    /// `None` for a logged `-`.
+    pub status: Option<u32>,
+    pub bytes: u64,
+    pub referrer: &'a [u8],
+    pub user_agent: &'a [u8],
+}
+
+impl Record<'_> {
+    pub fn empty() -> Self {
+        Record {
+            vhost: b"-",
+            client: b"-",
+            ident: b"-",
+            user: b"-",
+            time: None,
+            request: b"-",
+            method: None,
+            target: b"-",
+            protocol: b"-",
+            status: None,
+            bytes: 0,
+            referrer: b"-",
+            user_agent: b"-",
+        }
+    }
+}

@@ -1,0 +1,176 @@
+use super::*;
+use crate::format::presets::preset;
+
+fn combined() -> LogFormat {
+    preset("combined").unwrap()
+}
+
+fn ok(line: &str) -> Record<'_> {
+    parse_line(&combined(), line.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e:?}"))
+}
+
+fn reason(fmt: &str, line: &[u8]) -> Reason {
+    parse_line(&preset(fmt).unwrap(), line).unwrap_err().reason
+}
+
+#[test]
+fn standard_combined() {
+    let r = ok(
+        r#"83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET /a.png HTTP/1.1" 200 203023 "http://x/" "Mozilla/5.0""#,
+    );
+    assert_eq!(r.client, b"83.149.9.216");
+    assert_eq!(r.method, Some(&b"GET"[..]));
+    assert_eq!(r.target, b"/a.png");
+    assert_eq!(r.status, Some(200));
+    assert_eq!(r.bytes, 203_023);
+    assert_eq!(r.referrer, b"http://x/");
+    assert_eq!(r.user_agent, b"Mozilla/5.0");
+}
+
+#[test]
+fn odd_but_valid() {
+    let r = ok(r#"0.0.0.0 - - [04/Oct/2022:03:07:27 +0000] "\x16\x03\x01\x00" 400 150 "-" "-""#);
+    assert_eq!((r.method, r.status), (None, Some(400)));
+    let r = ok(r#"::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 - "-" "-""#);
+    assert_eq!((r.status, r.bytes, r.client), (Some(408), 0, &b"::1"[..]));
+    let r = ok(r#"h.example - - [04/Oct/2022:04:34:49 +0000] "" 400 0 "" """#);
+    assert_eq!((r.request, r.referrer), (&b""[..], &b""[..]));
+    let r = ok(
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "OPTIONS /remote.php/ HTTP/1.1" - 7908 "-" "m""#,
+    );
+    assert_eq!(r.status, None);
+    let r = ok("1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] \"GET /x HTTP/1.1\" 444 0 \"-\" \"m\"\r");
+    assert_eq!((r.status, r.user_agent), (Some(444), &b"m"[..]));
+    let r = ok(
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET /x HTTP/1.1" 0 0 "-" "m" "10.0.0.1, 10.0.0.2" 0.123"#,
+    );
+    assert_eq!(r.status, Some(0));
+}
+
+#[test]
+fn apache_escapes_in_quoted_fields() {
+    let r = ok(
+        r#"192.168.0.1 - - [28/Feb/2013:12:00:00 +0900] "GET /\" HTTP/1.1" 200 777 "referer \\ \"" "user agent \\ \"""#,
+    );
+    assert_eq!(r.target, br#"/\""#);
+    assert_eq!(r.referrer, br#"referer \\ \""#);
+    assert_eq!(r.user_agent, br#"user agent \\ \""#);
+}
+
+#[test]
+fn raw_quote_inside_request_is_recovered() {
+    let r = ok(r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET /a"b HTTP/1.1" 200 1 "-" "m""#);
+    assert_eq!(r.target, br#"/a"b"#);
+}
+
+#[test]
+fn leading_tokens_before_client() {
+    // Honeypot: empty $http_host, then $remote_addr; trailing $server_port.
+    let r =
+        ok(r#" 218.92.0.208 - - [01/Apr/2019:06:25:09 +0000] "SSH-2.0-PUTTY" 400 182 "-" "-" 22"#);
+    assert_eq!(
+        (r.client, r.status, r.method),
+        (&b"218.92.0.208"[..], Some(400), None)
+    );
+    let r = ok(
+        r#"10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "M""#,
+    );
+    assert_eq!(r.client, b"127.0.0.1");
+}
+
+#[test]
+fn vhost_needs_a_port() {
+    let f = preset("vcombined").unwrap();
+    let r = parse_line(&f, br#"example.com:443 1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "-" "m""#).unwrap();
+    assert_eq!(
+        (r.vhost, r.client),
+        (&b"example.com:443"[..], &b"1.2.3.4"[..])
+    );
+    assert!(
+        parse_line(
+            &f,
+            br#" 1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "-" "m""#
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn malformed_reasons() {
+    use Reason::*;
+    let t = "[10/Oct/2000:13:55:36 -0700]";
+    assert_eq!(reason("combined", b""), Blank);
+    assert_eq!(reason("combined", b"  \t\r"), Blank);
+    assert_eq!(
+        reason(
+            "combined",
+            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1 "-" "Googlebot"#).as_bytes()
+        ),
+        UnclosedQuote
+    );
+    assert_eq!(
+        reason("combined", b"\x00\x01\xff garbage"),
+        MissingTimestamp
+    );
+    assert_eq!(
+        reason("combined", b"not a common log line"),
+        MissingTimestamp
+    );
+    assert_eq!(
+        reason(
+            "combined",
+            br#"1.2.3.4 - - [10/Foo/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "m""#
+        ),
+        BadTimestamp
+    );
+    assert_eq!(
+        reason(
+            "combined",
+            br#"1.2.3.4 - - [10/Oct/2000:13:55:36] "GET / HTTP/1.1" 200 1 "-" "m""#
+        ),
+        BadTimestamp
+    );
+    assert_eq!(
+        reason(
+            "combined",
+            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 2x0 1 "-" "m""#).as_bytes()
+        ),
+        BadStatus
+    );
+    assert_eq!(
+        reason(
+            "combined",
+            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1k "-" "m""#).as_bytes()
+        ),
+        BadBytes
+    );
+    assert_eq!(
+        reason(
+            "combined",
+            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1"#).as_bytes()
+        ),
+        Mismatch
+    );
+    assert_eq!(
+        reason("common", b"GET /api/foo/bar HTTP/1.1"),
+        MissingTimestamp
+    );
+    assert_eq!(reason("common", b"- - - [1234] - - -"), BadTimestamp);
+}
+
+#[test]
+fn common_accepts_combined_tail() {
+    let f = preset("common").unwrap();
+    let r = parse_line(&f, br#"127.0.0.1 bob frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#).unwrap();
+    assert_eq!(
+        (r.ident, r.user, r.bytes),
+        (&b"bob"[..], &b"frank"[..], 2326)
+    );
+    assert!(
+        parse_line(
+            &f,
+            br#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "x""#
+        )
+        .is_ok()
+    );
+}

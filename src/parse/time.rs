@@ -1,0 +1,213 @@
+//! Timestamps: `10/Oct/2000:13:55:36 -0700` (nginx `$time_local`, Apache `%t`)
+//! parsed by hand into Unix seconds plus the logged UTC offset, and RFC 3339
+//! formatting. DESIGN.md measured a hand parser at ~30 ns against ~225 ns for
+//! a generic strptime, and this runs once per line.
+
+/// An instant as logged: Unix seconds and the UTC offset the server wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogTime {
+    pub unix: i64,
+    /// Offset from UTC in seconds (east positive), as written in the log.
+    pub offset: i32,
+}
+
+/// Why a timestamp was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeError {
+    Layout,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    Zone,
+}
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+#[inline]
+fn d2(b: &[u8]) -> Option<u32> {
+    let (a, c) = (b[0].wrapping_sub(b'0'), b[1].wrapping_sub(b'0'));
+    if a < 10 && c < 10 {
+        Some(a as u32 * 10 + c as u32)
+    } else {
+        None
+    }
+}
+
+#[inline]
+fn month_index(m: &[u8]) -> Option<u32> {
+    // Dispatch on the first letter; at most three candidates each.
+    MONTHS
+        .iter()
+        .position(|x| x[..] == m[..3])
+        .map(|i| i as u32 + 1)
+}
+
+/// Parse `dd/Mon/yyyy:HH:MM:SS ±hhmm` (exactly 26 bytes).
+pub fn parse_clf(b: &[u8]) -> Result<LogTime, TimeError> {
+    use TimeError::*;
+    if b.len() < 20
+        || b[2] != b'/'
+        || b[6] != b'/'
+        || b[11] != b':'
+        || b[14] != b':'
+        || b[17] != b':'
+    {
+        return Err(Layout);
+    }
+    let day = d2(&b[0..2]).ok_or(Day)?;
+    let month = month_index(&b[3..6]).ok_or(Month)?;
+    let year = match (d2(&b[7..9]), d2(&b[9..11])) {
+        (Some(h), Some(l)) => (h * 100 + l) as i64,
+        _ => return Err(Layout),
+    };
+    let hour = d2(&b[12..14]).ok_or(Hour)?;
+    let minute = d2(&b[15..17]).ok_or(Minute)?;
+    let second = d2(&b[18..20]).ok_or(Second)?;
+    if day == 0 || day > days_in_month(year, month) {
+        return Err(Day);
+    }
+    if hour > 23 {
+        return Err(Hour);
+    }
+    if minute > 59 {
+        return Err(Minute);
+    }
+    if second > 60 {
+        // 60 is a leap second; 61+ is not a time.
+        return Err(Second);
+    }
+    if b.len() != 26 || b[20] != b' ' {
+        return Err(Zone);
+    }
+    let sign = match b[21] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return Err(Zone),
+    };
+    let (zh, zm) = match (d2(&b[22..24]), d2(&b[24..26])) {
+        (Some(h), Some(m)) if h <= 23 && m <= 59 => (h as i32, m as i32),
+        _ => return Err(Zone),
+    };
+    let offset = sign * (zh * 3600 + zm * 60);
+    let days = days_from_civil(year, month, day);
+    let local = days * 86_400 + (hour * 3600 + minute * 60 + second) as i64;
+    Ok(LogTime {
+        unix: local - offset as i64,
+        offset,
+    })
+}
+
+pub fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+pub fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date (year, month, day) of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    (y, m, d)
+}
+
+/// RFC 3339 text of an instant shown at a UTC offset: `2024-01-31T00:00:02+05:00`.
+pub fn rfc3339(unix: i64, offset: i32) -> String {
+    let mut s = String::with_capacity(25);
+    rfc3339_into(unix, offset, &mut s);
+    s
+}
+
+pub fn rfc3339_into(unix: i64, offset: i32, out: &mut String) {
+    use std::fmt::Write as _;
+    let local = unix + offset as i64;
+    let (y, mo, d) = civil_from_days(local.div_euclid(86_400));
+    let sod = local.rem_euclid(86_400);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let off = offset.unsigned_abs();
+    let _ = write!(
+        out,
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60,
+        off / 3600,
+        off % 3600 / 60
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apache_example() {
+        let t = parse_clf(b"10/Oct/2000:13:55:36 -0700").unwrap();
+        assert_eq!(t.unix, 971_211_336);
+        assert_eq!(t.offset, -7 * 3600);
+        assert_eq!(rfc3339(t.unix, 0), "2000-10-10T20:55:36+00:00");
+        assert_eq!(rfc3339(t.unix, t.offset), "2000-10-10T13:55:36-07:00");
+    }
+
+    #[test]
+    fn odd_offsets_and_leap_second() {
+        let t = parse_clf(b"22/Jan/2019:03:56:14 +0330").unwrap();
+        assert_eq!(rfc3339(t.unix, 0), "2019-01-22T00:26:14+00:00");
+        let t = parse_clf(b"31/Dec/2016:23:59:60 +0000").unwrap();
+        assert_eq!(rfc3339(t.unix, 0), "2017-01-01T00:00:00+00:00");
+        assert!(parse_clf(b"29/Feb/2024:00:00:00 +0000").is_ok());
+    }
+
+    #[test]
+    fn rejects_invalid() {
+        use TimeError::*;
+        assert_eq!(parse_clf(b"10/Foo/2000:13:55:36 -0700"), Err(Month));
+        assert_eq!(parse_clf(b"00/Oct/2000:13:55:36 -0700"), Err(Day));
+        assert_eq!(parse_clf(b"32/Oct/2000:13:55:36 -0700"), Err(Day));
+        assert_eq!(parse_clf(b"29/Feb/2023:13:55:36 -0700"), Err(Day));
+        assert_eq!(parse_clf(b"10/Oct/2000:24:55:36 -0700"), Err(Hour));
+        assert_eq!(parse_clf(b"10/Oct/2000:13:60:36 -0700"), Err(Minute));
+        assert_eq!(parse_clf(b"10/Oct/2000:13:55:61 -0700"), Err(Second));
+        assert_eq!(parse_clf(b"10/Oct/2000:13:55:36"), Err(Zone));
+        assert_eq!(parse_clf(b"10/Oct/2000:13:55:36 0700"), Err(Zone));
+        assert_eq!(parse_clf(b"1234"), Err(Layout));
+        assert_eq!(parse_clf(b"-"), Err(Layout));
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for days in [-1_000_000i64, -1, 0, 1, 11_016, 19_753, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! CSV (RFC 4180, via the `csv` crate), one table per file or stream.
+//!
+//! Cells that a spreadsheet would run as a formula — text starting with `=`,
+//! `+`, `-`, `@`, tab or carriage return that is not a lone `-` or a number —
+//! get a leading `'` unless `--raw-csv` is given (OWASP's advice for CSV
+//! injection). Log text is already escaped, so no cell holds control bytes.
+
+use std::io::Write;
+
+use crate::report::{Cell, Table};
+
+pub fn write_table(table: &Table, out: &mut dyn Write, raw: bool) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    w.write_record(&table.columns)?;
+    let mut row = Vec::new();
+    for r in &table.rows {
+        row.clear();
+        row.extend(r.iter().map(|c| cell(c, raw)));
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn cell(c: &Cell, raw: bool) -> String {
+    match c {
+        Cell::Text(s) if !raw => neutralize(s),
+        c => c.render(),
+    }
+}
+
+/// Prefix `'` to text a spreadsheet would evaluate.
+pub fn neutralize(s: &str) -> String {
+    let risky = matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if risky && s != "-" && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Append one CSV field (quoted when needed) to `out`.
+pub fn push_field(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injection_is_neutralized() {
+        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize("-"), "-");
+        assert_eq!(neutralize("-12.5"), "-12.5");
+        assert_eq!(neutralize("/ok"), "/ok");
+    }
+
+    #[test]
+    fn quoting() {
+        let mut v = Vec::new();
+        push_field(&mut v, "a,\"b\"");
+        assert_eq!(v, b"\"a,\"\"b\"\"\"");
+    }
+}

@@ -1,0 +1,6 @@
+//! Output formats. Every machine format renders any [`Table`](crate::report::Table);
+//! the terminal has its own views per report.
+
+pub mod csv;
+pub mod json;
+pub mod terminal;

@@ -1,0 +1,144 @@
+//! Reports: each builds a plain table (columns + rows) from the aggregates
+//! for CSV/JSON, and a human view for the terminal. One module per report.
+
+pub mod class;
+pub mod malformed;
+pub mod records;
+pub mod routes;
+pub mod status;
+pub mod summary;
+pub mod windows;
+
+use crate::engine::Run;
+use crate::render::terminal::Term;
+
+/// One value in a table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Int(u64),
+    /// A percentage, shown with two decimals.
+    Pct(f64),
+    /// Already-escaped text.
+    Text(String),
+    Null,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// Escaped text from log bytes.
+    pub fn bytes(b: &[u8]) -> Cell {
+        Cell::Text(crate::text::escape(b))
+    }
+
+    pub fn render(&self) -> String {
+        match self {
+            Cell::Int(n) => n.to_string(),
+            Cell::Pct(p) => format!("{p:.2}"),
+            Cell::Text(s) => s.clone(),
+            Cell::Null => String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The reports a user can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Summary,
+    Class,
+    Status,
+    Routes,
+    Windows,
+    Malformed,
+    Records,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Summary,
+        Kind::Class,
+        Kind::Status,
+        Kind::Routes,
+        Kind::Windows,
+        Kind::Malformed,
+        Kind::Records,
+    ];
+    pub const DEFAULT: [Kind; 5] = [
+        Kind::Summary,
+        Kind::Class,
+        Kind::Status,
+        Kind::Routes,
+        Kind::Windows,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Summary => "summary",
+            Kind::Class => "class",
+            Kind::Status => "status",
+            Kind::Routes => "routes",
+            Kind::Windows => "windows",
+            Kind::Malformed => "malformed",
+            Kind::Records => "records",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// What every report reads.
+pub struct Ctx<'a> {
+    pub run: &'a Run,
+    /// Window width shown, in seconds.
+    pub window: i64,
+    /// Row limit for routes and status (None: all).
+    pub top: Option<usize>,
+}
+
+impl Ctx<'_> {
+    /// The file name of input `idx`, escaped.
+    pub fn file_name(&self, idx: u32) -> String {
+        self.run.files_by_idx(idx)
+    }
+}
+
+/// The machine table of a report (not records, which stream).
+pub fn table(kind: Kind, ctx: &Ctx) -> Table {
+    match kind {
+        Kind::Summary => summary::table(ctx),
+        Kind::Class => class::table(ctx),
+        Kind::Status => status::table(ctx),
+        Kind::Routes => routes::table(ctx),
+        Kind::Windows => windows::table(ctx),
+        Kind::Malformed => malformed::table(ctx),
+        Kind::Records => Table {
+            name: "records",
+            columns: records::COLUMNS.to_vec(),
+            rows: Vec::new(),
+        },
+    }
+}
+
+/// The terminal view of a report.
+pub fn show(kind: Kind, ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+    match kind {
+        Kind::Summary => summary::show(ctx, t),
+        Kind::Class => class::show(ctx, t),
+        Kind::Status => status::show(ctx, t),
+        Kind::Routes => routes::show(ctx, t),
+        Kind::Windows => windows::show(ctx, t),
+        Kind::Malformed => malformed::show(ctx, t),
+        Kind::Records => Ok(()),
+    }
+}

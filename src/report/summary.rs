@@ -1,0 +1,88 @@
+//! summary: lines, parsed, malformed, bytes, time range.
+
+use super::{Cell, Ctx, Table};
+use crate::parse::Reason;
+use crate::render::terminal::{Term, thousands};
+use crate::stats::window::width_text;
+
+pub fn table(ctx: &Ctx) -> Table {
+    let s = &ctx.run.stats;
+    let z = &ctx.run.zone;
+    let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Text(z.rfc3339(t)));
+    let mut rows = vec![
+        vec![Cell::text("lines"), Cell::Int(s.lines)],
+        vec![Cell::text("parsed"), Cell::Int(s.parsed)],
+        vec![Cell::text("malformed"), Cell::Int(s.malformed_total())],
+        vec![Cell::text("bytes"), Cell::Int(s.bytes)],
+        vec![Cell::text("first_time"), time(s.first)],
+        vec![Cell::text("last_time"), time(s.last)],
+        vec![Cell::text("files"), Cell::Int(ctx.run.files.len() as u64)],
+        vec![
+            Cell::text("files_failed"),
+            Cell::Int(ctx.run.failed_inputs as u64),
+        ],
+        vec![Cell::text("window"), Cell::text(width_text(ctx.window))],
+        vec![Cell::text("time_zone"), Cell::text(z.describe())],
+        vec![Cell::text("routes"), Cell::Int(s.routes.len() as u64)],
+    ];
+    for r in Reason::ALL {
+        rows.push(vec![
+            Cell::Text(format!("malformed_{}", r.name().replace('-', "_"))),
+            Cell::Int(s.malformed[r.index()]),
+        ]);
+    }
+    Table {
+        name: "summary",
+        columns: vec!["metric", "value"],
+        rows,
+    }
+}
+
+pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+    let s = &ctx.run.stats;
+    let z = &ctx.run.zone;
+    let names: Vec<String> = ctx
+        .run
+        .files
+        .iter()
+        .map(|f| format!("{} ({})", crate::text::escape(f.name.as_bytes()), f.format))
+        .collect();
+    t.heading(&format!("logstat — {}", names.join(", ")))?;
+    t.line(&format!(
+        "  {} lines · {} parsed · {} malformed · {} body bytes",
+        thousands(s.lines),
+        thousands(s.parsed),
+        thousands(s.malformed_total()),
+        human_bytes(s.bytes)
+    ))?;
+    if let (Some(a), Some(b)) = (s.first, s.last) {
+        t.line(&format!(
+            "  {} → {}  ({})",
+            z.rfc3339(a),
+            z.rfc3339(b),
+            z.describe()
+        ))?;
+    }
+    if ctx.run.failed_inputs > 0 {
+        t.warn(&format!(
+            "  {} input(s) could not be read (see messages above)",
+            ctx.run.failed_inputs
+        ))?;
+    }
+    t.blank()
+}
+
+pub fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,319 @@
+//! Aggregation: `Stats::add` per record, `Stats::merge` per worker.
+//!
+//! Every part merges exactly and order-independently (sums, min/max, maps
+//! keyed by value, the smallest-N malformed samples by position), so the
+//! result is the same whatever the chunking or thread count.
+
+pub mod route;
+pub mod window;
+
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
+
+use crate::format::LogFormat;
+use crate::parse::{Malformed, Reason, Record, parse_line};
+use crate::zone::Zone;
+use window::Windows;
+
+/// Status classes in report order: 1xx–5xx, then everything else.
+pub const CLASSES: [&str; 6] = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"];
+
+/// Malformed lines kept as samples (line number and excerpt), per run.
+pub const MAX_SAMPLES: usize = 1_000;
+/// Bytes of a malformed line kept for its excerpt.
+pub const EXCERPT_BYTES: usize = 160;
+
+/// Index into [`CLASSES`] of a status (`None` is a logged `-`).
+#[inline]
+pub fn class_index(status: Option<u32>) -> usize {
+    match status {
+        Some(s @ 100..=599) => (s / 100 - 1) as usize,
+        _ => 5,
+    }
+}
+
+/// Requests, per-class counts and body bytes: what routes and windows keep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub requests: u64,
+    pub class: [u64; 6],
+    pub bytes: u64,
+}
+
+impl Counts {
+    #[inline]
+    pub fn add(&mut self, class: usize, bytes: u64) {
+        self.requests += 1;
+        self.class[class] += 1;
+        self.bytes = self.bytes.saturating_add(bytes);
+    }
+
+    pub fn merge(&mut self, o: &Counts) {
+        self.requests += o.requests;
+        for (a, b) in self.class.iter_mut().zip(o.class) {
+            *a += b;
+        }
+        self.bytes = self.bytes.saturating_add(o.bytes);
+    }
+
+    /// Share of 4xx and 5xx, in percent.
+    pub fn error_percent(&self) -> f64 {
+        percent(self.class[3] + self.class[4], self.requests)
+    }
+}
+
+pub fn percent(n: u64, of: u64) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 * 100.0 / of as f64
+    }
+}
+
+/// A malformed line kept for the report.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sample {
+    pub file: u32,
+    /// Chunk index until [`Stats::fix_lines`] runs, then 0.
+    pub chunk: u32,
+    /// Line within the chunk (1-based) until fixed, then line within the file.
+    pub line: u64,
+    pub reason: Reason,
+    pub excerpt: Box<[u8]>,
+}
+
+/// What one record needs besides itself.
+pub struct AddCtx<'a> {
+    pub format: &'a LogFormat,
+    pub zone: &'a Zone,
+    pub file: u32,
+    pub window: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Stats {
+    pub lines: u64,
+    pub parsed: u64,
+    pub malformed: [u64; Reason::ALL.len()],
+    pub samples: Vec<Sample>,
+    pub bytes: u64,
+    /// Earliest and latest instant (Unix seconds).
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+    /// Counts for status 0–999.
+    pub status: Box<[u64; 1000]>,
+    /// Lines whose status was `-`.
+    pub status_dash: u64,
+    /// Statuses of four or more digits.
+    pub status_big: BTreeMap<u32, u64>,
+    pub classes: [u64; 6],
+    pub routes: HashMap<Box<[u8]>, Counts>,
+    pub windows: Windows,
+    /// (chunk index, lines in it), to turn chunk-relative line numbers into
+    /// file line numbers once all chunks are in.
+    chunk_lines: Vec<(u32, u64)>,
+    /// Reused buffer for route normalisation (not part of the result).
+    scratch: Vec<u8>,
+}
+
+impl Stats {
+    pub fn new(window: Option<i64>) -> Self {
+        Stats {
+            lines: 0,
+            parsed: 0,
+            malformed: [0; Reason::ALL.len()],
+            samples: Vec::new(),
+            bytes: 0,
+            first: None,
+            last: None,
+            status: Box::new([0; 1000]),
+            status_dash: 0,
+            status_big: BTreeMap::new(),
+            classes: [0; 6],
+            routes: HashMap::new(),
+            windows: Windows::new(window),
+            chunk_lines: Vec::new(),
+            scratch: Vec::with_capacity(256),
+        }
+    }
+
+    pub fn malformed_total(&self) -> u64 {
+        self.malformed.iter().sum()
+    }
+
+    /// Parse and count every line of one chunk. `chunk` numbers chunks in
+    /// file order; `on_record` sees each parsed record with its line number
+    /// within the chunk (1-based). Returns the number of lines seen.
+    #[inline]
+    pub fn add_chunk<F: FnMut(u64, &Record)>(
+        &mut self,
+        ctx: &AddCtx,
+        chunk: u32,
+        data: &[u8],
+        mut on_record: F,
+    ) -> u64 {
+        let mut n = 0u64;
+        let mut start = 0;
+        let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_line(ctx.format, bytes) {
+            Ok(rec) => {
+                s.add(&rec, ctx.zone);
+                on_record(n, &rec);
+            }
+            Err(m) => s.add_malformed(ctx.file, chunk, n, m, bytes),
+        };
+        for nl in memchr::memchr_iter(b'\n', data) {
+            n += 1;
+            line(n, &data[start..nl], self);
+            start = nl + 1;
+        }
+        if start < data.len() {
+            n += 1;
+            line(n, &data[start..], self);
+        }
+        self.lines += n;
+        self.chunk_lines.push((chunk, n));
+        n
+    }
+
+    /// Count one parsed record.
+    #[inline]
+    pub fn add(&mut self, rec: &Record, zone: &Zone) {
+        self.parsed += 1;
+        let class = class_index(rec.status);
+        self.classes[class] += 1;
+        match rec.status {
+            Some(s) if s < 1000 => self.status[s as usize] += 1,
+            Some(s) => *self.status_big.entry(s).or_default() += 1,
+            None => self.status_dash += 1,
+        }
+        self.bytes = self.bytes.saturating_add(rec.bytes);
+        if let Some(t) = rec.time {
+            self.first = Some(self.first.map_or(t.unix, |f| f.min(t.unix)));
+            self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
+            self.windows.add(zone.wall(t.unix), class, rec.bytes);
+        }
+        let key: &[u8] = match rec.method {
+            Some(_) => {
+                route::normalize(rec.target, &mut self.scratch);
+                &self.scratch
+            }
+            None => route::NO_ROUTE,
+        };
+        match self.routes.get_mut(key) {
+            Some(c) => c.add(class, rec.bytes),
+            None => {
+                let mut c = Counts::default();
+                c.add(class, rec.bytes);
+                self.routes.insert(key.into(), c);
+            }
+        }
+    }
+
+    pub fn add_malformed(
+        &mut self,
+        file: u32,
+        chunk: u32,
+        local_line: u64,
+        m: Malformed,
+        line: &[u8],
+    ) {
+        self.malformed[m.reason.index()] += 1;
+        if self.samples.len() < MAX_SAMPLES {
+            let line = crate::parse::trim_cr(line);
+            let cut = &line[..line.len().min(EXCERPT_BYTES)];
+            self.samples.push(Sample {
+                file,
+                chunk,
+                line: local_line,
+                reason: m.reason,
+                excerpt: cut.into(),
+            });
+        }
+    }
+
+    /// Fold `other` into `self`.
+    pub fn merge(&mut self, other: Stats) {
+        self.lines += other.lines;
+        self.parsed += other.parsed;
+        for (a, b) in self.malformed.iter_mut().zip(other.malformed) {
+            *a += b;
+        }
+        if !other.samples.is_empty() {
+            self.samples.extend(other.samples);
+            self.samples
+                .sort_unstable_by(|a, b| (a.file, a.chunk, a.line).cmp(&(b.file, b.chunk, b.line)));
+            self.samples.truncate(MAX_SAMPLES);
+        }
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.first = min_opt(self.first, other.first, i64::min);
+        self.last = min_opt(self.last, other.last, i64::max);
+        for (a, b) in self.status.iter_mut().zip(other.status.iter()) {
+            *a += b;
+        }
+        self.status_dash += other.status_dash;
+        for (k, v) in other.status_big {
+            *self.status_big.entry(k).or_default() += v;
+        }
+        for (a, b) in self.classes.iter_mut().zip(other.classes) {
+            *a += b;
+        }
+        // Merge the smaller route table into the larger one.
+        let mut routes = other.routes;
+        if self.routes.len() < routes.len() {
+            std::mem::swap(&mut self.routes, &mut routes);
+        }
+        merge_routes(&mut self.routes, routes);
+        self.windows.merge(other.windows);
+        self.chunk_lines.extend(other.chunk_lines);
+    }
+
+    /// Turn chunk-relative sample positions into file line numbers. Call once
+    /// per input, after all its chunks are merged.
+    pub fn fix_lines(&mut self) {
+        self.chunk_lines.sort_unstable();
+        let mut start = Vec::with_capacity(self.chunk_lines.len());
+        let mut acc = 0u64;
+        for &(c, n) in &self.chunk_lines {
+            start.push((c, acc));
+            acc += n;
+        }
+        for s in &mut self.samples {
+            if let Ok(i) = start.binary_search_by_key(&s.chunk, |x| x.0) {
+                s.line += start[i].1;
+            }
+            s.chunk = 0;
+        }
+        self.chunk_lines.clear();
+    }
+
+    /// Every status seen with its count: (status or None for `-`, count).
+    pub fn status_counts(&self) -> Vec<(Option<u32>, u64)> {
+        let mut v: Vec<(Option<u32>, u64)> = self
+            .status
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| (Some(s as u32), *n))
+            .collect();
+        v.extend(self.status_big.iter().map(|(s, n)| (Some(*s), *n)));
+        if self.status_dash > 0 {
+            v.push((None, self.status_dash));
+        }
+        v
+    }
+}
+
+fn merge_routes(into: &mut HashMap<Box<[u8]>, Counts>, from: HashMap<Box<[u8]>, Counts>) {
+    for (k, c) in from {
+        into.entry(k).or_default().merge(&c);
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(f(x, y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}

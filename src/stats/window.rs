@@ -1,0 +1,207 @@
+//! Time windows: counts per wall-clock window in the display time zone.
+//!
+//! Buckets are keyed by `floor(wall_seconds / width)`, where wall seconds are
+//! the instant shifted by the display zone's offset at that instant, so
+//! windows align to local midnight and hours even across DST (a 1d window on a
+//! DST day covers 23 or 25 real hours; the repeated fall-back hour shares its
+//! wall-clock windows). Without `--window`, buckets start at one minute and
+//! coarsen (1m → 1h → 1d) only if a log spans so long that the bucket count
+//! would pass [`MAX_BUCKETS`]; the report then rolls buckets up to a width
+//! chosen from the time span.
+
+use hashbrown::HashMap;
+
+use super::Counts;
+
+/// Bucket count past which automatic windows coarsen.
+pub const MAX_BUCKETS: usize = 100_000;
+const LEVELS: [i64; 3] = [60, 3_600, 86_400];
+
+#[derive(Clone, Debug)]
+pub struct Windows {
+    /// Bucket width in seconds.
+    pub width: i64,
+    /// Whether the width may coarsen (no explicit `--window`).
+    pub auto: bool,
+    pub buckets: HashMap<i64, Counts>,
+}
+
+impl Windows {
+    pub fn new(width: Option<i64>) -> Self {
+        Windows {
+            width: width.unwrap_or(LEVELS[0]),
+            auto: width.is_none(),
+            buckets: HashMap::new(),
+        }
+    }
+
+    #[inline]
+    pub fn add(&mut self, wall: i64, class: usize, bytes: u64) {
+        let key = (wall - origin(self.width)).div_euclid(self.width);
+        self.buckets.entry(key).or_default().add(class, bytes);
+        if self.auto && self.buckets.len() > MAX_BUCKETS {
+            self.coarsen_auto();
+        }
+    }
+
+    fn coarsen_auto(&mut self) {
+        while self.buckets.len() > MAX_BUCKETS {
+            match LEVELS.iter().find(|&&w| w > self.width) {
+                Some(&w) => self.coarsen_to(w),
+                None => return,
+            }
+        }
+    }
+
+    /// Re-bucket at `width` (a multiple of the current width).
+    pub fn coarsen_to(&mut self, width: i64) {
+        if width == self.width {
+            return;
+        }
+        let old = std::mem::take(&mut self.buckets);
+        let (from, to) = (origin(self.width), origin(width));
+        for (k, c) in old {
+            let start = k * self.width + from;
+            self.buckets
+                .entry((start - to).div_euclid(width))
+                .or_default()
+                .merge(&c);
+        }
+        self.width = width;
+    }
+
+    pub fn merge(&mut self, mut other: Windows) {
+        if other.width > self.width {
+            self.coarsen_to(other.width);
+        } else if other.width < self.width {
+            other.coarsen_to(self.width);
+        }
+        for (k, c) in other.buckets {
+            self.buckets.entry(k).or_default().merge(&c);
+        }
+        if self.auto {
+            self.coarsen_auto();
+        }
+    }
+
+    /// Buckets rolled up to `width`, in time order: (wall start seconds,
+    /// counts). Windows without requests between the first and the last are
+    /// included with zero counts (up to [`MAX_BUCKETS`] windows in all), so a
+    /// drop in traffic shows as zeros rather than as a gap.
+    pub fn series(&self, width: i64) -> Vec<(i64, Counts)> {
+        let mut w = self.clone();
+        w.coarsen_to(width.max(self.width));
+        let (width, org) = (w.width, origin(w.width));
+        let (Some(&lo), Some(&hi)) = (w.buckets.keys().min(), w.buckets.keys().max()) else {
+            return Vec::new();
+        };
+        if ((hi - lo) as u64) < MAX_BUCKETS as u64 {
+            (lo..=hi)
+                .map(|k| {
+                    (
+                        k * width + org,
+                        w.buckets.get(&k).copied().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        } else {
+            let mut v: Vec<(i64, Counts)> = w
+                .buckets
+                .into_iter()
+                .map(|(k, c)| (k * width + org, c))
+                .collect();
+            v.sort_unstable_by_key(|(k, _)| *k);
+            v
+        }
+    }
+}
+
+/// Where windows of `width` start counting: weeks start on Monday
+/// (1970-01-05), everything else at the Unix epoch in wall-clock time.
+fn origin(width: i64) -> i64 {
+    if width % 604_800 == 0 { 4 * 86_400 } else { 0 }
+}
+
+/// The window width to show when none was asked for: the smallest of
+/// 1m, 5m, 15m, 1h, 6h, 1d, 7d that gives at most ~300 windows over the span,
+/// and never finer than the buckets kept.
+pub fn auto_width(span_seconds: i64, bucket_width: i64) -> i64 {
+    const CHOICES: [i64; 7] = [60, 300, 900, 3_600, 21_600, 86_400, 604_800];
+    CHOICES
+        .into_iter()
+        .filter(|w| *w >= bucket_width && w % bucket_width == 0)
+        .find(|w| span_seconds / w < 300)
+        .unwrap_or(604_800.max(bucket_width))
+}
+
+/// Parse `30s`, `1m`, `5m`, `1h`, `1d`: N followed by s, m, h or d.
+pub fn parse_width(s: &str) -> Option<i64> {
+    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: i64 = num.parse().ok().filter(|n| *n > 0)?;
+    let mul = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    n.checked_mul(mul).filter(|w| *w <= 366 * 86_400)
+}
+
+/// `90` → `1m30s`-style text for window widths.
+pub fn width_text(w: i64) -> String {
+    match w {
+        w if w % 86_400 == 0 => format!("{}d", w / 86_400),
+        w if w % 3_600 == 0 => format!("{}h", w / 3_600),
+        w if w % 60 == 0 => format!("{}m", w / 60),
+        w => format!("{w}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths() {
+        assert_eq!(parse_width("5m"), Some(300));
+        assert_eq!(parse_width("1d"), Some(86_400));
+        assert_eq!(parse_width("90s"), Some(90));
+        assert_eq!(parse_width("0m"), None);
+        assert_eq!(parse_width("m"), None);
+        assert_eq!(parse_width("5x"), None);
+        assert_eq!(width_text(900), "15m");
+        assert_eq!(auto_width(3_600, 60), 60);
+        assert_eq!(auto_width(86_400, 60), 300);
+        assert_eq!(auto_width(30 * 86_400, 60), 21_600);
+        assert_eq!(auto_width(86_400, 3_600), 3_600);
+    }
+
+    #[test]
+    fn merge_and_rollup() {
+        let mut a = Windows::new(None);
+        a.add(0, 1, 10);
+        a.add(61, 1, 10);
+        let mut b = Windows::new(None);
+        b.add(3_599, 4, 1);
+        a.merge(b);
+        let s = a.series(3_600);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].1.requests, 3);
+        assert_eq!(s[0].1.bytes, 21);
+        let s = a.series(60);
+        assert_eq!(s.len(), 60, "empty minutes are filled in");
+        assert_eq!((s[0].0, s[1].0, s[59].0), (0, 60, 3_540));
+        assert_eq!(s[2].1.requests, 0);
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        let mut w = Windows::new(Some(604_800));
+        // 2024-01-31 is a Wednesday; its week starts Monday 2024-01-29.
+        let wed = crate::parse::time::days_from_civil(2024, 1, 31) * 86_400 + 3_600;
+        w.add(wed, 1, 0);
+        let mon = crate::parse::time::days_from_civil(2024, 1, 29) * 86_400;
+        assert_eq!(w.series(604_800)[0].0, mon);
+    }
+}

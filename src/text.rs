@@ -1,0 +1,101 @@
+//! Turning attacker-controlled log bytes into text that is safe to show.
+//!
+//! One rule for every output (terminal, CSV, JSON): printable ASCII and valid
+//! UTF-8 characters pass through; C0 controls, DEL, C1 controls and bytes that
+//! are not valid UTF-8 are written as `\xHH` — the escape nginx itself uses —
+//! so a crafted User-Agent can neither rewrite the operator's terminal nor
+//! produce invalid UTF-8 in CSV/JSON.
+
+use std::fmt::Write as _;
+
+/// Append the escaped form of `bytes` to `out`.
+pub fn escape_into(bytes: &[u8], out: &mut String) {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        // Fast path: a run of printable ASCII.
+        let run = rest
+            .iter()
+            .position(|&b| !(0x20..0x7f).contains(&b))
+            .unwrap_or(rest.len());
+        if run > 0 {
+            // SAFETY-free: printable ASCII is valid UTF-8.
+            out.push_str(std::str::from_utf8(&rest[..run]).unwrap_or_default());
+            rest = &rest[run..];
+            continue;
+        }
+        let b = rest[0];
+        if b >= 0x80 {
+            // Try to take one whole UTF-8 character.
+            let len = utf8_len(b);
+            if len > 1 && rest.len() >= len {
+                if let Ok(s) = std::str::from_utf8(&rest[..len]) {
+                    let c = s.chars().next().unwrap_or('\u{0}');
+                    if !c.is_control() {
+                        out.push(c);
+                        rest = &rest[len..];
+                        continue;
+                    }
+                }
+            }
+        }
+        let _ = write!(out, "\\x{b:02x}");
+        rest = &rest[1..];
+    }
+}
+
+/// The escaped form of `bytes` as a new string.
+pub fn escape(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len());
+    escape_into(bytes, &mut s);
+    s
+}
+
+/// The escaped form of at most `max` input bytes, with `…` when cut.
+pub fn excerpt(bytes: &[u8], max: usize) -> String {
+    if bytes.len() <= max {
+        escape(bytes)
+    } else {
+        let mut s = escape(&bytes[..max]);
+        s.push('…');
+        s
+    }
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_passes() {
+        assert_eq!(escape(b"GET /a?b=1"), "GET /a?b=1");
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape(b"a\x1b[2Jb\r\n\x08"), "a\\x1b[2Jb\\x0d\\x0a\\x08");
+        assert_eq!(escape(b"\x7f"), "\\x7f");
+    }
+
+    #[test]
+    fn utf8_kept_invalid_escaped() {
+        assert_eq!(escape("é".as_bytes()), "é");
+        assert_eq!(escape(b"\xe4\xe5"), "\\xe4\\xe5");
+        // C1 control U+009B (CSI) encoded as UTF-8 is escaped byte by byte.
+        assert_eq!(escape(b"\xc2\x9b"), "\\xc2\\x9b");
+    }
+
+    #[test]
+    fn excerpt_is_bounded() {
+        assert_eq!(excerpt(b"abcdef", 3), "abc…");
+        assert_eq!(excerpt(b"abc", 3), "abc");
+    }
+}
