@@ -16,5 +16,6 @@ pub mod render;
 pub mod report;
 pub mod stats;
 pub mod status;
+pub mod synth;
 pub mod text;
 pub mod zone;

@@ -18,6 +18,8 @@ pub struct Detection {
     pub sampled: usize,
     /// UTC offset of the first parsed line (the default display zone).
     pub offset: Option<i32>,
+    /// How much of the sample the format captured (see [`detect`]).
+    pub fit: usize,
 }
 
 /// The complete lines at the start of `head` (a final piece without newline
@@ -39,13 +41,16 @@ fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
         .take(SAMPLE_LINES)
 }
 
-/// Try each preset, most specific first; the one that parses the most
-/// sample lines wins (ties go to the more specific).
+/// Try each preset, most specific first. The winner captures the most: each
+/// parsed sample line scores the format's field count, doubled when nothing
+/// was left over after the last field. So a combined log with truncated
+/// lines stays combined even though `common`, which ignores trailing fields,
+/// parses those lines too. Ties go to the more specific format.
 pub fn detect(head: &[u8], whole: bool) -> Detection {
     let mut best: Option<Detection> = None;
     for name in NAMES {
         let d = score(preset(name).expect("preset"), head, whole);
-        if best.as_ref().is_none_or(|b| d.matched > b.matched) {
+        if best.as_ref().is_none_or(|b| d.fit > b.fit) {
             best = Some(d);
         }
     }
@@ -54,22 +59,19 @@ pub fn detect(head: &[u8], whole: bool) -> Detection {
 
 /// How well `format` fits the start of an input.
 pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
-    let (mut matched, mut sampled, mut offset) = (0, 0, None);
+    let (mut matched, mut sampled, mut offset, mut fit) = (0, 0, None, 0);
+    let fields = format.field_count();
     for line in sample_lines(head, whole) {
         sampled += 1;
         if let Ok(r) = parse_line(&format, line) {
             matched += 1;
+            fit += if r.rest.trim_ascii().is_empty() { 2 * fields } else { fields };
             if offset.is_none() {
                 offset = r.time.map(|t| t.offset);
             }
         }
     }
-    Detection {
-        format,
-        matched,
-        sampled,
-        offset,
-    }
+    Detection { format, matched, sampled, offset, fit }
 }
 
 #[cfg(test)]
@@ -96,6 +98,14 @@ mod tests {
             (d.format.name.as_str(), d.matched, d.offset),
             ("vcombined", 3, Some(3600))
         );
+    }
+
+    #[test]
+    fn truncated_lines_do_not_demote_combined() {
+        let truncated = &COMBINED[..COMBINED.len() - 3];
+        let mix = format!("{}{truncated}\n{truncated}\n", COMBINED.repeat(4));
+        let d = detect(mix.as_bytes(), true);
+        assert_eq!((d.format.name.as_str(), d.matched, d.sampled), ("combined", 4, 6));
     }
 
     #[test]

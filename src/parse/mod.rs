@@ -104,6 +104,7 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     if pos < line.len() && line[pos] != b' ' && line[pos] != b'\t' {
         return Err(bad(Reason::Mismatch, prev_field(items, items.len())));
     }
+    rec.rest = &line[pos..];
     Ok(rec)
 }
 

@@ -22,6 +22,8 @@ pub struct Record<'a> {
     pub bytes: u64,
     pub referrer: &'a [u8],
     pub user_agent: &'a [u8],
+    /// Bytes after the format's last field, ignored (appended fields).
+    pub rest: &'a [u8],
 }
 
 impl Record<'_> {
@@ -40,6 +42,7 @@ impl Record<'_> {
             bytes: 0,
             referrer: b"-",
             user_agent: b"-",
+            rest: b"",
         }
     }
 }
