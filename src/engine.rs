@@ -222,7 +222,9 @@ impl FileCtx<'_> {
         mut records: Option<&mut RecordsOut>,
     ) -> Result<(Stats, String, u64), FileError> {
         let chunk_bytes = self.opts.chunk_bytes;
-        let mut buf = vec![0u8; chunk_bytes * rayon::current_num_threads().max(1) * 4];
+        // At least 1 MiB, so format detection always sees a real sample.
+        let mut buf =
+            vec![0u8; (chunk_bytes * rayon::current_num_threads().max(1) * 4).max(1 << 20)];
         let mut fill = Filler {
             filled: 0,
             eof: false,

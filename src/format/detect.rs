@@ -45,7 +45,8 @@ fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
 /// parsed sample line scores the format's field count, doubled when nothing
 /// was left over after the last field. So a combined log with truncated
 /// lines stays combined even though `common`, which ignores trailing fields,
-/// parses those lines too. Ties go to the more specific format.
+/// parses those lines too. Ties go to the more specific format; when nothing
+/// fits at all, `combined` (the most common format) is used.
 pub fn detect(head: &[u8], whole: bool) -> Detection {
     let mut best: Option<Detection> = None;
     for name in NAMES {
@@ -54,7 +55,10 @@ pub fn detect(head: &[u8], whole: bool) -> Detection {
             best = Some(d);
         }
     }
-    best.expect("at least one preset")
+    match best {
+        Some(b) if b.fit > 0 => b,
+        _ => score(preset("combined").expect("preset"), head, whole),
+    }
 }
 
 /// How well `format` fits the start of an input.
@@ -65,13 +69,23 @@ pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
         sampled += 1;
         if let Ok(r) = parse_line(&format, line) {
             matched += 1;
-            fit += if r.rest.trim_ascii().is_empty() { 2 * fields } else { fields };
+            fit += if r.rest.trim_ascii().is_empty() {
+                2 * fields
+            } else {
+                fields
+            };
             if offset.is_none() {
                 offset = r.time.map(|t| t.offset);
             }
         }
     }
-    Detection { format, matched, sampled, offset, fit }
+    Detection {
+        format,
+        matched,
+        sampled,
+        offset,
+        fit,
+    }
 }
 
 #[cfg(test)]
@@ -105,7 +119,19 @@ mod tests {
         let truncated = &COMBINED[..COMBINED.len() - 3];
         let mix = format!("{}{truncated}\n{truncated}\n", COMBINED.repeat(4));
         let d = detect(mix.as_bytes(), true);
-        assert_eq!((d.format.name.as_str(), d.matched, d.sampled), ("combined", 4, 6));
+        assert_eq!(
+            (d.format.name.as_str(), d.matched, d.sampled),
+            ("combined", 4, 6)
+        );
+    }
+
+    #[test]
+    fn nothing_fits_means_combined() {
+        assert_eq!(
+            detect(b"garbage\nmore garbage\n", true).format.name,
+            "combined"
+        );
+        assert_eq!(detect(b"", true).format.name, "combined");
     }
 
     #[test]

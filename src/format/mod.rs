@@ -72,7 +72,12 @@ pub struct LogFormat {
 impl LogFormat {
     /// Number of fields the format captures.
     pub fn field_count(&self) -> usize {
-        self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
+        self.head.len()
+            + self
+                .body
+                .iter()
+                .filter(|i| matches!(i, Item::Field(_)))
+                .count()
     }
 
     pub fn has(&self, f: Field) -> bool {
