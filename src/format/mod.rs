@@ -55,6 +55,25 @@ pub enum Item {
     Field(Field),
 }
 
+/// How a field's extent is found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum End {
+    /// A quoted field: up to the closing quote after which the line goes on
+    /// with this literal (or space / end of line when `None`).
+    Quote(Option<Vec<u8>>),
+    /// `[time]`: up to the `]`.
+    Bracket,
+    /// Up to the first occurrence of this byte, or the end of the line.
+    Byte(u8),
+}
+
+/// A body item with its field terminator worked out once, at compile time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    Lit(Vec<u8>),
+    Field(Field, End),
+}
+
 /// A compiled log format.
 ///
 /// `head` are space-separated fields written before the `[time]` bracket
@@ -67,9 +86,72 @@ pub struct LogFormat {
     pub name: String,
     pub head: Vec<Field>,
     pub body: Vec<Item>,
+    ops: Vec<Op>,
 }
 
 impl LogFormat {
+    pub fn new(name: &str, head: Vec<Field>, body: Vec<Item>) -> LogFormat {
+        let ops = body
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Item::Lit(l) => Op::Lit(l.clone()),
+                Item::Field(f) => {
+                    let next = match body.get(i + 1) {
+                        Some(Item::Lit(l)) => Some(l.clone()),
+                        _ => None,
+                    };
+                    let quoted =
+                        i > 0 && matches!(&body[i - 1], Item::Lit(l) if l.last() == Some(&b'"'));
+                    let end = if quoted {
+                        End::Quote(next)
+                    } else if *f == Field::TimeLocal {
+                        End::Bracket
+                    } else {
+                        match next {
+                            Some(l) => End::Byte(l[0]),
+                            None => End::Byte(b' '),
+                        }
+                    };
+                    Op::Field(*f, end)
+                }
+            })
+            .collect();
+        LogFormat {
+            name: name.to_string(),
+            head,
+            body,
+            ops,
+        }
+    }
+
+    /// The body as parse operations.
+    #[inline]
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// The field a literal op guards: the next field, else the previous one.
+    pub fn field_near(&self, op: &Op) -> Option<Field> {
+        let i = self.ops.iter().position(|o| std::ptr::eq(o, op))?;
+        let field = |o: &Op| match o {
+            Op::Field(f, _) => Some(*f),
+            Op::Lit(_) => None,
+        };
+        self.ops[i..]
+            .iter()
+            .find_map(field)
+            .or_else(|| self.ops[..i].iter().rev().find_map(field))
+    }
+
+    /// The last field of the body.
+    pub fn last_field(&self) -> Option<Field> {
+        self.ops.iter().rev().find_map(|o| match o {
+            Op::Field(f, _) => Some(*f),
+            Op::Lit(_) => None,
+        })
+    }
+
     /// Number of fields the format captures.
     pub fn field_count(&self) -> usize {
         self.head.len()

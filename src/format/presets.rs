@@ -51,11 +51,7 @@ pub fn preset(name: &str) -> Option<LogFormat> {
         "common" => (vec![Client, Ident, User], clf_body()),
         _ => return None,
     };
-    Some(LogFormat {
-        name: name.to_string(),
-        head,
-        body,
-    })
+    Some(LogFormat::new(name, head, body))
 }
 
 #[cfg(test)]

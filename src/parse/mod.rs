@@ -7,9 +7,9 @@ pub mod record;
 pub mod request;
 pub mod time;
 
-use memchr::{memchr, memchr2, memrchr};
+use memchr::{memchr, memchr2};
 
-use crate::format::{Field, Item, LogFormat};
+use crate::format::{End, Field, LogFormat, Op};
 pub use record::Record;
 use time::parse_clf;
 
@@ -84,42 +84,59 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     if !fmt.head.is_empty() {
         pos = parse_head(fmt, line, &mut rec)?;
     }
-    let items = &fmt.body;
-    for (i, item) in items.iter().enumerate() {
-        match item {
-            Item::Lit(l) => {
-                if !line[pos..].starts_with(l) {
-                    let field = next_field(items, i).or_else(|| prev_field(items, i));
-                    return Err(bad(Reason::Mismatch, field));
+    for op in fmt.ops() {
+        match op {
+            Op::Lit(l) => {
+                if !starts_with(&line[pos..], l) {
+                    return Err(bad(Reason::Mismatch, None).or_field(fmt, op));
                 }
                 pos += l.len();
             }
-            Item::Field(fd) => {
-                let end = field_end(items, i, *fd, line, pos)?;
-                set_field(&mut rec, *fd, &line[pos..end])?;
-                pos = end;
+            Op::Field(fd, end) => {
+                let stop = match end {
+                    End::Quote(next) => closing_quote(line, pos, next.as_deref())
+                        .ok_or(bad(Reason::UnclosedQuote, Some(*fd)))?,
+                    End::Bracket => {
+                        pos + find_byte(&line[pos..], b']')
+                            .ok_or(bad(Reason::BadTimestamp, Some(*fd)))?
+                    }
+                    End::Byte(b) => find_byte(&line[pos..], *b).map_or(line.len(), |e| pos + e),
+                };
+                set_field(&mut rec, *fd, &line[pos..stop])?;
+                pos = stop;
             }
         }
     }
     if pos < line.len() && line[pos] != b' ' && line[pos] != b'\t' {
-        return Err(bad(Reason::Mismatch, prev_field(items, items.len())));
+        return Err(bad(Reason::Mismatch, fmt.last_field()));
     }
     rec.rest = &line[pos..];
     Ok(rec)
 }
 
-fn next_field(items: &[Item], i: usize) -> Option<Field> {
-    items[i..].iter().find_map(|it| match it {
-        Item::Field(f) => Some(*f),
-        _ => None,
-    })
+impl Malformed {
+    /// Name the field a literal guards (the one after it, else before it).
+    fn or_field(mut self, fmt: &LogFormat, op: &Op) -> Malformed {
+        self.field = fmt.field_near(op);
+        self
+    }
 }
 
-fn prev_field(items: &[Item], i: usize) -> Option<Field> {
-    items[..i].iter().rev().find_map(|it| match it {
-        Item::Field(f) => Some(*f),
-        _ => None,
-    })
+/// `a.starts_with(b)` for the short literals of a format, without a call
+/// into libc's memcmp.
+#[inline(always)]
+fn starts_with(a: &[u8], b: &[u8]) -> bool {
+    a.len() >= b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Position of `b` in a (usually short) field: a plain loop beats memchr's
+/// call and setup on the few bytes of an address, status or size.
+#[inline(always)]
+fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    if hay.len() > 64 {
+        return memchr(b, hay);
+    }
+    hay.iter().position(|&c| c == b)
 }
 
 /// The space-separated fields before `[time]`, matched from the right.
@@ -131,7 +148,7 @@ fn parse_head<'a>(
     // The time bracket: the first '[' followed by a digit.
     let mut br = None;
     let mut from = 0;
-    while let Some(p) = memchr(b'[', &line[from..]) {
+    while let Some(p) = find_byte(&line[from..], b'[') {
         let p = from + p;
         if line.get(p + 1).is_some_and(u8::is_ascii_digit) {
             br = Some(p);
@@ -144,9 +161,8 @@ fn parse_head<'a>(
         return Err(bad(Reason::Mismatch, fmt.head.last().copied()));
     }
     let mut end = br - 1;
-    let n = fmt.head.len();
     for (k, fd) in fmt.head.iter().enumerate().rev() {
-        let start = match memrchr(b' ', &line[..end]) {
+        let start = match line[..end].iter().rposition(|&c| c == b' ') {
             Some(sp) => sp + 1,
             None if k == 0 => 0,
             None => return Err(bad(Reason::Mismatch, Some(*fd))),
@@ -159,34 +175,8 @@ fn parse_head<'a>(
         if k > 0 {
             end = start - 1;
         }
-        let _ = n;
     }
     Ok(br)
-}
-
-/// Where the field starting at `pos` ends.
-fn field_end(
-    items: &[Item],
-    i: usize,
-    fd: Field,
-    line: &[u8],
-    pos: usize,
-) -> Result<usize, Malformed> {
-    let quoted = i > 0 && matches!(&items[i - 1], Item::Lit(l) if l.last() == Some(&b'"'));
-    let next = match items.get(i + 1) {
-        Some(Item::Lit(l)) => Some(l.as_slice()),
-        _ => None,
-    };
-    if quoted {
-        return closing_quote(line, pos, next).ok_or(bad(Reason::UnclosedQuote, Some(fd)));
-    }
-    if fd == Field::TimeLocal {
-        return memchr(b']', &line[pos..])
-            .map(|e| pos + e)
-            .ok_or(bad(Reason::BadTimestamp, Some(fd)));
-    }
-    let stop = next.map_or(b' ', |l| l[0]);
-    Ok(memchr(stop, &line[pos..]).map_or(line.len(), |e| pos + e))
 }
 
 /// The end of a quoted field: the first unescaped `"` after which the line
@@ -194,6 +184,7 @@ fn field_end(
 /// Backslash escapes the next byte (Apache's `\"` and `\\`); nginx writes
 /// `"` as `\x22`, so both styles end at the same place. Trying later quotes
 /// when the first does not fit recovers fields with raw, unescaped quotes.
+#[inline]
 fn closing_quote(line: &[u8], mut i: usize, next: Option<&[u8]>) -> Option<usize> {
     let mut first = None;
     while let Some(off) = memchr2(b'"', b'\\', &line[i..]) {

@@ -5,44 +5,90 @@
 //! otherwise each `.`-separated part of 8+ hex digits becomes `:hash`
 //! (`app.3f9a2c1b.js` → `app.:hash.js`). No percent-decoding.
 
-use memchr::memchr;
-
 /// The route of a request whose method is not a plain `A`–`Z` token.
 pub const NO_ROUTE: &[u8] = b"(none)";
 
+const DIGIT: u8 = 1;
+const HEX: u8 = 2;
+const DOT: u8 = 4;
+const SLASH: u8 = 8;
+const QUERY: u8 = 16;
+
+/// Byte classes for one pass over the target.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT | HEX
+        } else if matches!(c, b'a'..=b'f' | b'A'..=b'F') {
+            HEX
+        } else if c == b'.' {
+            DOT
+        } else if c == b'/' {
+            SLASH
+        } else if c == b'?' {
+            QUERY
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Write the route of `target` into `out` (cleared first). Reusing `out`
-/// keeps the hot path free of allocation.
+/// keeps the hot path free of allocation; each byte is classified once by
+/// table lookup and plain segments are copied as they are.
 pub fn normalize(target: &[u8], out: &mut Vec<u8>) {
     out.clear();
-    let path = &target[..memchr(b'?', target).unwrap_or(target.len())];
-    let mut first = true;
-    for seg in path.split(|&b| b == b'/') {
-        if !first {
+    let mut start = 0;
+    // AND of the classes of the segment's bytes (all digits? all hex?) and
+    // OR (any dot?).
+    let (mut all, mut any) = (DIGIT | HEX, 0u8);
+    for (i, &b) in target.iter().enumerate() {
+        let c = CLASS[b as usize];
+        if c & (SLASH | QUERY) != 0 {
+            segment(&target[start..i], all, any, out);
+            if c & QUERY != 0 {
+                return;
+            }
             out.push(b'/');
+            start = i + 1;
+            (all, any) = (DIGIT | HEX, 0);
+        } else {
+            all &= c;
+            any |= c;
         }
-        first = false;
-        segment(seg, out);
     }
+    segment(&target[start..], all, any, out);
 }
 
-fn segment(seg: &[u8], out: &mut Vec<u8>) {
+#[inline(always)]
+fn is_hex(b: u8) -> bool {
+    CLASS[b as usize] & HEX != 0
+}
+
+#[inline]
+fn segment(seg: &[u8], all: u8, any: u8, out: &mut Vec<u8>) {
     if seg.is_empty() {
         return;
     }
-    if seg.iter().all(u8::is_ascii_digit) {
+    if all & DIGIT != 0 {
         out.extend_from_slice(b":id");
-    } else if is_uuid(seg) {
+    } else if seg.len() == 36 && is_uuid(seg) {
         out.extend_from_slice(b":uuid");
-    } else if is_hash(seg) {
+    } else if all & HEX != 0 && seg.len() >= 8 {
         out.extend_from_slice(b":hash");
-    } else if memchr(b'.', seg).is_some() {
+    } else if any & DOT != 0 && seg.len() >= 8 {
         let mut first = true;
         for part in seg.split(|&b| b == b'.') {
             if !first {
                 out.push(b'.');
             }
             first = false;
-            if is_hash(part) {
+            if part.len() >= 8 && part.iter().all(|&b| is_hex(b)) {
                 out.extend_from_slice(b":hash");
             } else {
                 out.extend_from_slice(part);
@@ -53,16 +99,11 @@ fn segment(seg: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-fn is_hash(s: &[u8]) -> bool {
-    s.len() >= 8 && s.iter().all(u8::is_ascii_hexdigit)
-}
-
 fn is_uuid(s: &[u8]) -> bool {
-    s.len() == 36
-        && s.iter().enumerate().all(|(i, &b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+    s.iter().enumerate().all(|(i, &b)| match i {
+        8 | 13 | 18 | 23 => b == b'-',
+        _ => is_hex(b),
+    })
 }
 
 #[cfg(test)]

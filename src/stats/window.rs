@@ -24,6 +24,8 @@ pub struct Windows {
     /// Whether the width may coarsen (no explicit `--window`).
     pub auto: bool,
     pub buckets: HashMap<i64, Counts>,
+    /// The bucket being filled (lines come mostly in time order), and its key.
+    cur: Option<(i64, Counts)>,
 }
 
 impl Windows {
@@ -32,15 +34,31 @@ impl Windows {
             width: width.unwrap_or(LEVELS[0]),
             auto: width.is_none(),
             buckets: HashMap::new(),
+            cur: None,
         }
     }
 
     #[inline]
     pub fn add(&mut self, wall: i64, class: usize, bytes: u64) {
         let key = (wall - origin(self.width)).div_euclid(self.width);
-        self.buckets.entry(key).or_default().add(class, bytes);
-        if self.auto && self.buckets.len() > MAX_BUCKETS {
-            self.coarsen_auto();
+        match &mut self.cur {
+            Some((k, c)) if *k == key => c.add(class, bytes),
+            _ => {
+                self.flush();
+                let mut c = Counts::default();
+                c.add(class, bytes);
+                self.cur = Some((key, c));
+            }
+        }
+    }
+
+    /// Move the bucket being filled into the map.
+    fn flush(&mut self) {
+        if let Some((k, c)) = self.cur.take() {
+            self.buckets.entry(k).or_default().merge(&c);
+            if self.auto && self.buckets.len() > MAX_BUCKETS {
+                self.coarsen_auto();
+            }
         }
     }
 
@@ -55,6 +73,7 @@ impl Windows {
 
     /// Re-bucket at `width` (a multiple of the current width).
     pub fn coarsen_to(&mut self, width: i64) {
+        self.flush();
         if width == self.width {
             return;
         }
@@ -71,6 +90,8 @@ impl Windows {
     }
 
     pub fn merge(&mut self, mut other: Windows) {
+        self.flush();
+        other.flush();
         if other.width > self.width {
             self.coarsen_to(other.width);
         } else if other.width < self.width {
@@ -90,7 +111,8 @@ impl Windows {
     /// drop in traffic shows as zeros rather than as a gap.
     pub fn series(&self, width: i64) -> Vec<(i64, Counts)> {
         let mut w = self.clone();
-        w.coarsen_to(width.max(self.width));
+        w.flush();
+        w.coarsen_to(width.max(w.width));
         let (width, org) = (w.width, origin(w.width));
         let (Some(&lo), Some(&hi)) = (w.buckets.keys().min(), w.buckets.keys().max()) else {
             return Vec::new();

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Whole-binary benchmark: generate a ~1 GiB combined log, then time logstat's
+# full default report against a mawk one-liner (and goaccess when installed)
+# on the same file in the page cache. Prints medians and ratios.
+#
+#   benches/compare.sh [SIZE] [RUNS]      SIZE like 1G (default), RUNS default 5
+#   LOGSTAT_BENCH_DIR=/tmp/x benches/compare.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${1:-1G}
+RUNS=${2:-5}
+DIR=${LOGSTAT_BENCH_DIR:-bench-data}
+mkdir -p "$DIR"
+LOG="$DIR/combined-$SIZE.log"
+
+cargo build --release --quiet --bin logstat --example genlog
+BIN=target/release/logstat
+if [ ! -s "$LOG" ]; then
+  echo "generating $LOG ..."
+  target/release/examples/genlog "$SIZE" --seed 1 > "$LOG"
+fi
+bytes=$(stat -c %s "$LOG")
+lines=$(wc -l < "$LOG")
+cat "$LOG" > /dev/null   # warm the page cache
+echo "file: $LOG, $bytes bytes, $lines lines, $(nproc) cores"
+
+# median of RUNS wall-clock timings of a command (seconds)
+median() {
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" > /dev/null
+    t1=$(date +%s.%N)
+    times+=("$(echo "$t1 - $t0" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
+}
+
+command -v bc >/dev/null || { echo "needs bc (apt-get install bc)"; exit 1; }
+command -v mawk >/dev/null || { echo "needs mawk (apt-get install mawk)"; exit 1; }
+
+ls_t=$(median "$BIN" "$LOG" -q --color never)
+awk_t=$(median mawk '{c[$9]++} END{for(k in c) print k, c[k]}' "$LOG")
+echo
+printf '%-44s %8.3f s  %7.0f MB/s  %10.0f lines/s\n' "logstat (default report: summary,class,status,routes,windows)" "$ls_t" "$(echo "$bytes/$ls_t/1000000" | bc -l)" "$(echo "$lines/$ls_t" | bc -l)"
+printf '%-44s %8.3f s  %7.0f MB/s  %10.0f lines/s\n' "mawk '{c[\$9]++}' (status counts only)" "$awk_t" "$(echo "$bytes/$awk_t/1000000" | bc -l)" "$(echo "$lines/$awk_t" | bc -l)"
+printf 'ratio mawk/logstat: %.1fx\n' "$(echo "$awk_t/$ls_t" | bc -l)"
+
+if command -v goaccess >/dev/null; then
+  # goaccess runs at tens of thousands of lines/s: time it on a 20 MB slice
+  # and compare lines per second rather than waiting minutes.
+  SLICE="$DIR/slice-20M.log"
+  head -c 20000000 "$LOG" | head -n -1 > "$SLICE"
+  slines=$(wc -l < "$SLICE")
+  RUNS=3
+  ga_t=$(median goaccess "$SLICE" --log-format=COMBINED -o /dev/null --no-progress)
+  ga_rate=$(echo "$slines/$ga_t" | bc -l)
+  ls_rate=$(echo "$lines/$ls_t" | bc -l)
+  printf '%-44s %8.3f s on %d lines: %10.0f lines/s\n' "goaccess --log-format=COMBINED (20 MB slice)" "$ga_t" "$slines" "$ga_rate"
+  printf 'ratio logstat/goaccess (lines/s): %.0fx\n' "$(echo "$ls_rate/$ga_rate" | bc -l)"
+fi

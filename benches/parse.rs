@@ -1,0 +1,59 @@
+//! Criterion benches: the line parser and the chunk → stats path.
+//! `cargo bench --bench parse`
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use logstat::format::presets::preset;
+use logstat::parse::parse_line;
+use logstat::stats::{AddCtx, Stats};
+use logstat::synth::Generator;
+use logstat::zone::Zone;
+
+fn sample(bytes: usize) -> String {
+    Generator::new(3, 1_709_251_200, 18_000_000).fill(bytes)
+}
+
+fn bench_parse_line(c: &mut Criterion) {
+    let fmt = preset("combined").unwrap();
+    let text = sample(1 << 20);
+    let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+    let mut g = c.benchmark_group("parse_line");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("combined_1MiB", |b| {
+        b.iter(|| {
+            let mut ok = 0u64;
+            for l in &lines {
+                ok += parse_line(&fmt, black_box(l)).is_ok() as u64;
+            }
+            ok
+        })
+    });
+    g.finish();
+}
+
+fn bench_chunk_to_stats(c: &mut Criterion) {
+    let fmt = preset("combined").unwrap();
+    let zone = Zone::Fixed(3600);
+    let text = sample(8 << 20);
+    let ctx = AddCtx {
+        format: &fmt,
+        zone: &zone,
+        file: 0,
+        window: None,
+    };
+    let mut g = c.benchmark_group("chunk_to_stats");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(20);
+    g.bench_function("combined_8MiB", |b| {
+        b.iter(|| {
+            let mut s = Stats::new(None);
+            s.add_chunk(&ctx, 0, black_box(text.as_bytes()), |_, _| {});
+            s.parsed
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_parse_line, bench_chunk_to_stats);
+criterion_main!(benches);
