@@ -7,7 +7,7 @@ use std::path::Path;
 
 use clap::Parser;
 
-use crate::cli::{Cli, OutFormat};
+use crate::cli::{Cli, Command, ExplainArgs, OutFormat};
 use crate::config::Config;
 use crate::engine::{self, Notice, RecordsOut, Run};
 use crate::error::OutputError;
@@ -31,6 +31,9 @@ pub fn main() -> u8 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    if let Some(Command::Explain(args)) = cli.command {
+        return explain(args);
+    }
     let cfg = match Config::from_cli(cli) {
         Ok(c) => c,
         Err(e) => {
@@ -49,14 +52,42 @@ pub fn main() -> u8 {
     }
 }
 
+fn explain(args: ExplainArgs) -> u8 {
+    let mut queries = Vec::new();
+    for w in &args.what {
+        match crate::explain::parse_query(w) {
+            Ok(q) => queries.push(q),
+            Err(e) => {
+                eprintln!("logstat: explain: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let res = if args.list {
+        let t = crate::explain::registry_table();
+        match args.format {
+            OutFormat::Table => crate::explain::list(&mut out),
+            OutFormat::Csv => crate::render::csv::write_table(&t, &mut out, true),
+            OutFormat::Json => crate::render::json::write_tables(&[t], &mut out),
+        }
+    } else {
+        crate::explain::explain(&queries, &mut out)
+    };
+    match res.and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("logstat: {e}");
+            EXIT_INPUT
+        }
+        _ => EXIT_OK,
+    }
+}
+
 fn notice(cfg: &Config, n: Notice) {
     match n {
         Notice::InputFailed(e) => eprintln!("logstat: {e}"),
-        Notice::Detected {
-            file,
-            detection: d,
-            chosen,
-        } => {
+        Notice::Detected { file, detection: d, chosen } => {
             let file = crate::text::escape(file.as_bytes());
             let weak = d.sampled > 0 && d.matched * 2 < d.sampled;
             if weak {
@@ -98,17 +129,12 @@ fn total_size(inputs: &[Source]) -> u64 {
 
 fn create(dir: &Path, name: &str) -> Result<BufWriter<File>, OutputError> {
     let path = dir.join(name);
-    File::create(&path)
-        .map(BufWriter::new)
-        .map_err(|source| OutputError::File { path, source })
+    File::create(&path).map(BufWriter::new).map_err(|source| OutputError::File { path, source })
 }
 
 fn analyze(cfg: &Config) -> Result<Run, OutputError> {
     if let Some(dir) = &cfg.output_dir {
-        std::fs::create_dir_all(dir).map_err(|source| OutputError::File {
-            path: dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.clone(), source })?;
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -125,11 +151,7 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
         };
         let sink: &mut dyn Write = match &cfg.output_dir {
             Some(dir) => {
-                let name = if writer == RecordWriter::Json {
-                    "records.jsonl"
-                } else {
-                    "records.csv"
-                };
+                let name = if writer == RecordWriter::Json { "records.jsonl" } else { "records.csv" };
                 records_file.insert(create(dir, name)?)
             }
             None => &mut out,
@@ -152,27 +174,17 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
         };
         auto_width(span, run.stats.windows.width)
     });
-    let ctx = Ctx {
-        run: &run,
-        window,
-        top: cfg.top,
-    };
-    let kinds: Vec<Kind> = cfg
-        .reports
-        .iter()
-        .copied()
-        .filter(|k| *k != Kind::Records)
-        .collect();
+    let ctx = Ctx { run: &run, window, top: cfg.top, failures: &cfg.engine.failures.spec };
+    let kinds: Vec<Kind> = cfg.reports.iter().copied().filter(|k| *k != Kind::Records).collect();
     match cfg.output {
         OutFormat::Table => {
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(100);
+            let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
             let mut t = Term::new(&mut out, cfg.color, width);
-            // People read the summary first, then the rest in a fixed order.
+            // People read the summary first, then the rest in a fixed order;
+            // with the summary, the report ends with its findings.
             for k in Kind::ALL {
-                if kinds.contains(&k) {
+                let with_summary = k == Kind::Findings && kinds.contains(&Kind::Summary);
+                if kinds.contains(&k) || with_summary {
                     report::show(k, &ctx, &mut t)?;
                 }
             }

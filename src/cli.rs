@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -13,6 +13,8 @@ Examples:
   logstat access.log -f csv -r status         one CSV report on stdout
   logstat access.log -o out/                  one CSV file per report in out/
   logstat access.log -r records -f json       one JSON object per parsed line
+  logstat explain 499                         what a status code means
+  logstat ./explain                           a log file that is named 'explain'
 
 Exit codes: 0 success (malformed lines alone are not an error), 1 an input
 could not be read (the others are still reported), 2 usage error.";
@@ -20,8 +22,11 @@ could not be read (the others are still reported), 2 usage error.";
 /// Turn web-server access logs (nginx, Apache) into answers: requests by
 /// status class and code, by route and by time window.
 #[derive(Parser, Debug)]
-#[command(name = "logstat", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "logstat", version, after_help = AFTER_HELP, max_term_width = 100, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Access logs to read. '-' is stdin; with no FILE, stdin is read when it
     /// is not a terminal.
     #[arg(value_name = "FILE")]
@@ -60,6 +65,11 @@ pub struct Cli {
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
 
+    /// Statuses that count as failures in error-rate figures: codes and
+    /// classes, comma-separated; a leading '-' removes (4xx,5xx,-404).
+    #[arg(long, value_name = "LIST", default_value = "5xx", allow_hyphen_values = true)]
+    pub failures: String,
+
     /// Worker threads [default: number of CPUs]
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -85,6 +95,29 @@ pub struct Cli {
     /// No progress display on stderr (it only ever shows on a terminal).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Explain status codes or classes: `explain 499`, `explain 301 308`
+    /// (side by side), `explain 4xx`, `explain --list`. (A log file named
+    /// `explain` is analysed as `logstat ./explain`.)
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Status codes (499) or classes (4xx).
+    #[arg(value_name = "CODE|CLASS", required_unless_present = "list")]
+    pub what: Vec<String>,
+
+    /// The whole registry.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Output format for --list.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

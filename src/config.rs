@@ -35,9 +35,7 @@ impl Config {
     pub fn from_cli(cli: Cli) -> Result<Config, UsageError> {
         let inputs: Vec<Source> = if cli.files.is_empty() {
             if std::io::stdin().is_terminal() {
-                return Err(usage(
-                    "no input: give an access log file, or pipe one into stdin (see --help)",
-                ));
+                return Err(usage("no input: give an access log file, or pipe one into stdin (see --help)"));
             }
             vec![Source::Stdin]
         } else {
@@ -84,11 +82,7 @@ impl Config {
             None => None,
             Some(z) => Some(Zone::parse(z).map_err(usage)?),
         };
-        let output = cli.format.unwrap_or(if cli.output_dir.is_some() {
-            OutFormat::Csv
-        } else {
-            OutFormat::Table
-        });
+        let output = cli.format.unwrap_or(if cli.output_dir.is_some() { OutFormat::Csv } else { OutFormat::Table });
         let has_records = reports.contains(&Kind::Records);
         match (output, &cli.output_dir) {
             (OutFormat::Table, Some(_)) => {
@@ -103,12 +97,11 @@ impl Config {
                 ));
             }
             (OutFormat::Json, None) if has_records && reports.len() > 1 => {
-                return Err(usage(
-                    "records (JSON Lines) and other reports need --output-dir DIR",
-                ));
+                return Err(usage("records (JSON Lines) and other reports need --output-dir DIR"));
             }
             _ => {}
         }
+        let failures = crate::stats::failures::Failures::parse(&cli.failures).map_err(usage)?;
         if cli.threads == Some(0) {
             return Err(usage("--threads must be at least 1"));
         }
@@ -116,8 +109,7 @@ impl Config {
             ColorArg::Always => true,
             ColorArg::Never => false,
             ColorArg::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
         let mmap = match cli.mmap {
@@ -125,23 +117,14 @@ impl Config {
             MmapArg::Always => MmapPolicy::Always,
             MmapArg::Never => MmapPolicy::Never,
         };
-        let chunk_bytes = std::env::var("LOGSTAT_CHUNK_BYTES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(CHUNK_BYTES);
+        let chunk_bytes = std::env::var("LOGSTAT_CHUNK_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK_BYTES);
         Ok(Config {
             inputs,
             reports,
             output,
             output_dir: cli.output_dir,
             top: cli.top,
-            engine: Options {
-                format,
-                zone,
-                window,
-                mmap,
-                chunk_bytes,
-            },
+            engine: Options { format, zone, window, mmap, chunk_bytes, failures },
             threads: cli.threads,
             color,
             raw_csv: cli.raw_csv,

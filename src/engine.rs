@@ -34,6 +34,8 @@ pub struct Options {
     pub window: Option<i64>,
     pub mmap: MmapPolicy,
     pub chunk_bytes: usize,
+    /// Statuses counted as failures.
+    pub failures: crate::stats::failures::Failures,
 }
 
 /// What happened to one input.
@@ -51,11 +53,7 @@ pub struct FileInfo {
 
 /// Things worth telling the user on stderr while running.
 pub enum Notice<'a> {
-    Detected {
-        file: &'a str,
-        detection: &'a Detection,
-        chosen: bool,
-    },
+    Detected { file: &'a str, detection: &'a Detection, chosen: bool },
     InputFailed(&'a InputError),
 }
 
@@ -97,13 +95,7 @@ pub fn run(
                 continue;
             }
         };
-        let mut ctx = FileCtx {
-            idx: idx as u32,
-            name: &name,
-            opts,
-            zone: &mut zone,
-            notify: &mut *notify,
-        };
+        let mut ctx = FileCtx { idx: idx as u32, name: &name, opts, zone: &mut zone, notify: &mut *notify };
         let result = match opened {
             Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
             Opened::Stream(r) => ctx.run_stream(r, records.as_mut()),
@@ -131,21 +123,13 @@ pub fn run(
         }
     }
     let names = inputs.iter().map(Source::name).collect();
-    Ok(Run {
-        names,
-        stats: total,
-        files,
-        zone: zone.unwrap_or(Zone::Fixed(0)),
-        failed_inputs: failed,
-    })
+    Ok(Run { names, stats: total, files, zone: zone.unwrap_or(Zone::Fixed(0)), failed_inputs: failed })
 }
 
 impl Run {
     /// The escaped name of input number `idx`.
     pub fn files_by_idx(&self, idx: u32) -> String {
-        self.names
-            .get(idx as usize)
-            .map_or_else(String::new, |n| crate::text::escape(n.as_bytes()))
+        self.names.get(idx as usize).map_or_else(String::new, |n| crate::text::escape(n.as_bytes()))
     }
 }
 
@@ -169,11 +153,7 @@ impl FileCtx<'_> {
                 *self.zone = Some(Zone::Fixed(off));
             }
         }
-        (self.notify)(Notice::Detected {
-            file: self.name,
-            detection: &d,
-            chosen,
-        });
+        (self.notify)(Notice::Detected { file: self.name, detection: &d, chosen });
         d.format
     }
 
@@ -182,11 +162,7 @@ impl FileCtx<'_> {
     }
 
     /// A whole input in memory (a map).
-    fn run_bytes(
-        &mut self,
-        data: &[u8],
-        records: Option<&mut RecordsOut>,
-    ) -> Result<(Stats, String, u64), FileError> {
+    fn run_bytes(&mut self, data: &[u8], records: Option<&mut RecordsOut>) -> Result<(Stats, String, u64), FileError> {
         let format = self.choose(data, true);
         let zone = self.zone();
         let ctx = AddCtx {
@@ -194,6 +170,7 @@ impl FileCtx<'_> {
             zone: &zone,
             file: self.idx,
             window: self.opts.window,
+            failures: &self.opts.failures,
         };
         let chunks = chunk::split(data, self.opts.chunk_bytes);
         let stats = match records {
@@ -223,13 +200,8 @@ impl FileCtx<'_> {
     ) -> Result<(Stats, String, u64), FileError> {
         let chunk_bytes = self.opts.chunk_bytes;
         // At least 1 MiB, so format detection always sees a real sample.
-        let mut buf =
-            vec![0u8; (chunk_bytes * rayon::current_num_threads().max(1) * 4).max(1 << 20)];
-        let mut fill = Filler {
-            filled: 0,
-            eof: false,
-            bytes_read: 0,
-        };
+        let mut buf = vec![0u8; (chunk_bytes * rayon::current_num_threads().max(1) * 4).max(1 << 20)];
+        let mut fill = Filler { filled: 0, eof: false, bytes_read: 0 };
         fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
         let format = self.choose(&buf[..fill.filled], fill.eof);
         let zone = self.zone();
@@ -238,6 +210,7 @@ impl FileCtx<'_> {
             zone: &zone,
             file: self.idx,
             window: self.opts.window,
+            failures: &self.opts.failures,
         };
         let mut total = Stats::new(self.opts.window);
         let (mut chunk_idx, mut line0) = (0u32, 0u64);
@@ -258,8 +231,9 @@ impl FileCtx<'_> {
             let chunks = chunk::split(&buf[..cut], chunk_bytes);
             let s = match records.as_deref_mut() {
                 None => fold_chunks(&ctx, &chunks, chunk_idx),
-                Some(rec) => records_batch(&ctx, self.name, &chunks, chunk_idx, &mut line0, rec)
-                    .map_err(FileError::Write)?,
+                Some(rec) => {
+                    records_batch(&ctx, self.name, &chunks, chunk_idx, &mut line0, rec).map_err(FileError::Write)?
+                }
             };
             total.merge(s);
             chunk_idx += chunks.len() as u32;

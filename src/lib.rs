@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod format;
 pub mod input;
 pub mod parse;

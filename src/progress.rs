@@ -31,11 +31,8 @@ impl Progress {
                     continue;
                 }
                 let done = PROGRESS.load(Ordering::Relaxed);
-                let pct = if total > 0 {
-                    format!(" ({:.0}%)", done as f64 * 100.0 / total as f64)
-                } else {
-                    String::new()
-                };
+                let pct =
+                    if total > 0 { format!(" ({:.0}%)", done as f64 * 100.0 / total as f64) } else { String::new() };
                 let rate = done as f64 / t0.elapsed().as_secs_f64();
                 eprint!(
                     "\rlogstat: {} of {}{pct}, {}/s   ",
@@ -50,10 +47,7 @@ impl Progress {
                 eprint!("\r\x1b[2K");
             }
         });
-        Progress {
-            stop,
-            handle: Some(handle),
-        }
+        Progress { stop, handle: Some(handle) }
     }
 }
 

@@ -118,10 +118,7 @@ impl Code {
 
     /// Heuristically cacheable by default (RFC 9110 §15.1).
     pub fn cacheable_by_default(&self) -> bool {
-        matches!(
-            self.code,
-            200 | 203 | 204 | 206 | 300 | 301 | 308 | 404 | 405 | 410 | 414 | 501
-        )
+        matches!(self.code, 200 | 203 | 204 | 206 | 300 | 301 | 308 | 404 | 405 | 410 | 414 | 501)
     }
 
     /// For redirects: (permanent, method preserved).
@@ -154,10 +151,7 @@ pub fn class_name(code: u32) -> &'static str {
 /// The registry entry of a code.
 pub fn lookup(code: u32) -> Option<&'static Code> {
     let code = u16::try_from(code).ok()?;
-    REGISTRY
-        .binary_search_by_key(&code, |c| c.code)
-        .ok()
-        .map(|i| &REGISTRY[i])
+    REGISTRY.binary_search_by_key(&code, |c| c.code).ok().map(|i| &REGISTRY[i])
 }
 
 /// The name to show next to a logged status.
@@ -183,9 +177,7 @@ pub fn class_meaning(class: &str) -> &'static str {
         "2xx" => "success: the request was received, understood and carried out",
         "3xx" => "redirection: the client must look elsewhere or use its cached copy",
         "4xx" => "client error: the request is at fault and repeating it unchanged will not help",
-        "5xx" => {
-            "server error: the server or something behind it failed a request that may be valid"
-        }
+        "5xx" => "server error: the server or something behind it failed a request that may be valid",
         _ => "outside 100–599: not an HTTP status (0 and `-` mean no response was sent)",
     }
 }
@@ -1144,23 +1136,20 @@ mod tests {
 
     /// Every code named in ../shared/seeds/ (extracted once; the test keeps the list).
     const SEED_CODES: &[u16] = &[
-        100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303,
-        304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413,
-        414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 444, 451, 494, 495,
-        496, 497, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+        100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+        400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423,
+        424, 425, 426, 428, 429, 431, 444, 451, 494, 495, 496, 497, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508,
+        510, 511,
     ];
 
     /// IANA HTTP Status Code Registry entries (assigned numbers).
     const IANA: &[u16] = &[
-        100, 101, 102, 103, 104, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302,
-        303, 304, 305, 306, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411,
-        412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500,
-        501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+        100, 101, 102, 103, 104, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306,
+        307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421,
+        422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
     ];
 
-    const VENDOR: &[u16] = &[
-        444, 494, 495, 496, 497, 499, 520, 521, 522, 523, 524, 525, 526, 527, 530, 460, 463, 561,
-    ];
+    const VENDOR: &[u16] = &[444, 494, 495, 496, 497, 499, 520, 521, 522, 523, 524, 525, 526, 527, 530, 460, 463, 561];
 
     #[test]
     fn sorted_and_unique() {
@@ -1179,31 +1168,18 @@ mod tests {
         assert_eq!(lookup(302).unwrap().name, "Found");
         assert_eq!(lookup(413).unwrap().name, "Content Too Large");
         assert_eq!(lookup(422).unwrap().name, "Unprocessable Content");
-        assert!(
-            lookup(413)
-                .unwrap()
-                .formerly
-                .unwrap()
-                .contains("Payload Too Large")
-        );
+        assert!(lookup(413).unwrap().formerly.unwrap().contains("Payload Too Large"));
     }
 
     #[test]
     fn classes_faults_and_retry_are_consistent() {
         for c in REGISTRY {
             assert!((100..600).contains(&c.code));
-            assert_eq!(
-                c.class(),
-                ["1xx", "2xx", "3xx", "4xx", "5xx"][c.code as usize / 100 - 1]
-            );
+            assert_eq!(c.class(), ["1xx", "2xx", "3xx", "4xx", "5xx"][c.code as usize / 100 - 1]);
             match c.code / 100 {
                 1 | 2 => assert_eq!((c.fault, c.retry), (Nobody, Done), "{}", c.code),
                 3 => assert_eq!(c.fault, Nobody, "{}", c.code),
-                4 => assert!(
-                    c.fault != Nobody && c.fault != Server && c.retry != Done,
-                    "{}",
-                    c.code
-                ),
+                4 => assert!(c.fault != Nobody && c.fault != Server && c.retry != Done, "{}", c.code),
                 5 => assert!(matches!(c.fault, Server | Upstream | Policy), "{}", c.code),
                 _ => unreachable!(),
             }
@@ -1223,10 +1199,7 @@ mod tests {
             assert!(lookup(code).unwrap().headers.contains(&h), "{code} {h}");
         }
         for code in [408, 425, 429, 503] {
-            assert!(
-                matches!(lookup(code).unwrap().retry, AfterDelay | Backoff),
-                "{code}"
-            );
+            assert!(matches!(lookup(code).unwrap().retry, AfterDelay | Backoff), "{code}");
         }
         assert_eq!(lookup(444).unwrap().origin, Nginx);
         assert_eq!(lookup(520).unwrap().origin, Cloudflare);

@@ -32,9 +32,7 @@ impl Rng {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// (status, weight per 10,000)
 const STATUS_MIX: [(u16, u64); 14] = [
@@ -107,12 +105,7 @@ impl Generator {
                 let _ = write!(out, "/users/{}", r.below(100_000));
             }
             2 => {
-                let _ = write!(
-                    out,
-                    "/users/{}/orders?page={}",
-                    r.below(100_000),
-                    r.below(9)
-                );
+                let _ = write!(out, "/users/{}/orders?page={}", r.below(100_000), r.below(9));
             }
             3 => {
                 let _ = write!(
@@ -128,13 +121,7 @@ impl Generator {
             4 => {
                 let _ = write!(out, "/static/app.{:08x}.js", r.next() as u32);
             }
-            5 => out.push_str(r.pick(&[
-                "/static/site.css",
-                "/favicon.ico",
-                "/robots.txt",
-                "/login",
-                "/search?q=logs",
-            ])),
+            5 => out.push_str(r.pick(&["/static/site.css", "/favicon.ico", "/robots.txt", "/login", "/search?q=logs"])),
             6 => {
                 let _ = write!(
                     out,
@@ -149,12 +136,7 @@ impl Generator {
             8 => {
                 let _ = write!(out, "/api/v1/search?q=term{}&limit=20", r.below(1000));
             }
-            9 => out.push_str(r.pick(&[
-                "/wp-login.php",
-                "/.env",
-                "/admin/config.php",
-                "/%D9%85%D8%AF/x",
-            ])),
+            9 => out.push_str(r.pick(&["/wp-login.php", "/.env", "/admin/config.php", "/%D9%85%D8%AF/x"])),
             _ => {
                 let _ = write!(out, "/products/{}", r.below(5_000));
             }
@@ -196,20 +178,13 @@ impl Generator {
             1 => out.push('-'),
             2 => out.push_str("PRI * HTTP/2.0"),
             _ => {
-                out.push_str(
-                    self.rng
-                        .pick(&["GET", "GET", "GET", "GET", "POST", "HEAD", "PUT", "DELETE"]),
-                );
+                out.push_str(self.rng.pick(&["GET", "GET", "GET", "GET", "POST", "HEAD", "PUT", "DELETE"]));
                 out.push(' ');
                 self.target(out);
                 out.push_str(" HTTP/1.1");
             }
         }
-        let bytes = if status == 304 || status == 444 {
-            0
-        } else {
-            self.rng.below(60_000)
-        };
+        let bytes = if status == 304 || status == 444 { 0 } else { self.rng.below(60_000) };
         let _ = write!(out, "\" {status} {bytes} \"");
         if self.rng.below(3) == 0 {
             out.push_str("https://www.example.com/");

@@ -13,10 +13,7 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
     let mut rest = bytes;
     while !rest.is_empty() {
         // Fast path: a run of printable ASCII.
-        let run = rest
-            .iter()
-            .position(|&b| !(0x20..0x7f).contains(&b))
-            .unwrap_or(rest.len());
+        let run = rest.iter().position(|&b| !(0x20..0x7f).contains(&b)).unwrap_or(rest.len());
         if run > 0 {
             // SAFETY-free: printable ASCII is valid UTF-8.
             out.push_str(std::str::from_utf8(&rest[..run]).unwrap_or_default());

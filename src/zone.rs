@@ -24,9 +24,9 @@ impl Zone {
         if let Some(off) = parse_offset(s) {
             return Ok(Zone::Fixed(off));
         }
-        TimeZone::get(s).map(Zone::Named).map_err(|_| {
-            format!("unknown time zone '{s}' (use UTC, local, +HH:MM or an IANA name)")
-        })
+        TimeZone::get(s)
+            .map(Zone::Named)
+            .map_err(|_| format!("unknown time zone '{s}' (use UTC, local, +HH:MM or an IANA name)"))
     }
 
     /// UTC offset in seconds at an instant.
@@ -34,9 +34,7 @@ impl Zone {
     pub fn offset_at(&self, unix: i64) -> i32 {
         match self {
             Zone::Fixed(o) => *o,
-            Zone::Named(tz) => Timestamp::from_second(unix)
-                .map(|t| tz.to_offset(t).seconds())
-                .unwrap_or(0),
+            Zone::Named(tz) => Timestamp::from_second(unix).map(|t| tz.to_offset(t).seconds()).unwrap_or(0),
         }
     }
 
@@ -89,8 +87,7 @@ fn parse_offset(s: &str) -> Option<i32> {
         _ => return None,
     };
     let digits: Vec<u8> = b[1..].iter().copied().filter(|c| *c != b':').collect();
-    if digits.len() != 4 || !digits.iter().all(u8::is_ascii_digit) || (b.len() == 6 && b[3] != b':')
-    {
+    if digits.len() != 4 || !digits.iter().all(u8::is_ascii_digit) || (b.len() == 6 && b[3] != b':') {
         return None;
     }
     let h = ((digits[0] - b'0') * 10 + digits[1] - b'0') as i32;

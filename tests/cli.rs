@@ -9,11 +9,7 @@ use util::*;
 fn odd_valid() -> String {
     let mut s = String::new();
     s += &line("GET /users/8812 HTTP/1.1", "200", "512");
-    s += &line(
-        r"\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03",
-        "400",
-        "157",
-    ); // TLS probe (nginx escapes)
+    s += &line(r"\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03", "400", "157"); // TLS probe (nginx escapes)
     s += &line("-", "408", "-"); // request "-", bytes "-"
     s += &line("", "400", "0"); // empty request
     s += &line("GET /", "200", "10"); // no protocol
@@ -22,11 +18,7 @@ fn odd_valid() -> String {
     s += &line("PRI * HTTP/2.0", "400", "0");
     s += &line("FOOBAR /x HTTP/1.1", "501", "0"); // unknown method
     s += &line("GET /caf%C3%A9/\u{e9} HTTP/1.1", "404", "0"); // percent-encoded and raw UTF-8
-    s += &line(
-        &format!("GET /long?{} HTTP/1.1", "a".repeat(9000)),
-        "414",
-        "0",
-    ); // 9 KB request line
+    s += &line(&format!("GET /long?{} HTTP/1.1", "a".repeat(9000)), "414", "0"); // 9 KB request line
     s += &line("GET /nginx HTTP/1.1", "444", "0");
     s += &line("GET /slow HTTP/1.1", "499", "0");
     s += &line("GET /zero HTTP/1.1", "0", "0");
@@ -44,47 +36,17 @@ fn odd_valid() -> String {
 /// Every malformed kind, with its reason.
 const MALFORMED: &[(&str, &str)] = &[
     ("", "blank"),
-    (
-        "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"Googlebot",
-        "unclosed-quote",
-    ),
+    ("192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"Googlebot", "unclosed-quote"),
     ("\u{1}\u{2}garbage\u{7f}", "missing-timestamp"),
-    (
-        "192.0.2.1 - - [10/Foo/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [00/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [32/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [10/Oct/2023:24:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [10/Oct/2023:13:60:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [10/Oct/2023:13:55:61 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [10/Oct/2023:13:55:36] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"",
-        "bad-timestamp",
-    ),
-    (
-        "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" OK 1 \"-\" \"-\"",
-        "bad-status",
-    ),
-    (
-        "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\"",
-        "format-mismatch",
-    ),
+    ("192.0.2.1 - - [10/Foo/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [00/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [32/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [10/Oct/2023:24:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [10/Oct/2023:13:60:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [10/Oct/2023:13:55:61 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [10/Oct/2023:13:55:36] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "bad-timestamp"),
+    ("192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" OK 1 \"-\" \"-\"", "bad-status"),
+    ("192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\"", "format-mismatch"),
 ];
 
 fn malformed_text() -> String {
@@ -97,10 +59,7 @@ fn odd_valid_lines_all_parse_with_their_values() {
     let odd = odd_valid();
     let p = env.write("odd.log", &odd);
     let n = odd.lines().count();
-    let s = summary(&stdout_of(
-        logstat().arg(&p).args(["-f", "csv", "-r", "summary"]),
-        0,
-    ));
+    let s = summary(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "summary"]), 0));
     assert_eq!(s["lines"], n.to_string());
     assert_eq!(s["parsed"], n.to_string());
     assert_eq!(s["malformed"], "0");
@@ -142,16 +101,10 @@ fn odd_valid_lines_all_parse_with_their_values() {
     );
     assert_eq!(rows.len(), n + 1);
     let by_line = |i: usize| &rows[i];
-    assert_eq!(
-        by_line(1)[5..11],
-        ["GET", "/users/8812", "HTTP/1.1", "200", "2xx", "/users/:id"]
-    );
+    assert_eq!(by_line(1)[5..11], ["GET", "/users/8812", "HTTP/1.1", "200", "2xx", "/users/:id"]);
     assert_eq!(by_line(2)[5], "(none)"); // TLS probe
     assert_eq!(by_line(2)[10], "(none)");
-    assert_eq!(
-        (by_line(3)[8].as_str(), by_line(3)[11].as_str()),
-        ("408", "0")
-    ); // bytes "-" = 0
+    assert_eq!((by_line(3)[8].as_str(), by_line(3)[11].as_str()), ("408", "0")); // bytes "-" = 0
     assert_eq!(by_line(5)[5..8], ["GET", "/", "-"]);
     assert_eq!(by_line(7)[6], "example.com:443");
     assert_eq!(by_line(9)[5], "FOOBAR");
@@ -172,22 +125,12 @@ fn malformed_lines_are_counted_with_reasons_and_line_numbers() {
     let good = line("GET / HTTP/1.1", "200", "1");
     let text = format!("{good}{}{good}", malformed_text());
     let p = env.write("m.log", &text);
-    let s = summary(&stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "summary", "--log-format", "combined"]),
-        0,
-    ));
+    let s = summary(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "summary", "--log-format", "combined"]), 0));
     assert_eq!(s["lines"], (MALFORMED.len() + 2).to_string());
     assert_eq!(s["parsed"], "2");
     assert_eq!(s["malformed"], MALFORMED.len().to_string());
     assert_eq!(s["malformed_bad_timestamp"], "7");
-    let m = stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "malformed", "--log-format", "combined"]),
-        0,
-    );
+    let m = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "malformed", "--log-format", "combined"]), 0);
     let rows = csv_rows(&m);
     assert_eq!(rows[0], ["file", "line", "reason", "excerpt"]);
     for (i, (_, reason)) in MALFORMED.iter().enumerate() {
@@ -206,31 +149,11 @@ fn crlf_no_final_newline_and_empty_file() {
         line("GET /a HTTP/1.1", "200", "1").replace('\n', "\r\n")
             + &line("GET /b HTTP/1.1", "404", "2").trim_end().to_string(),
     );
-    let s = summary(&stdout_of(
-        logstat().arg(&a).args(["-f", "csv", "-r", "summary"]),
-        0,
-    ));
-    assert_eq!(
-        (
-            s["lines"].as_str(),
-            s["parsed"].as_str(),
-            s["bytes"].as_str()
-        ),
-        ("2", "2", "3")
-    );
+    let s = summary(&stdout_of(logstat().arg(&a).args(["-f", "csv", "-r", "summary"]), 0));
+    assert_eq!((s["lines"].as_str(), s["parsed"].as_str(), s["bytes"].as_str()), ("2", "2", "3"));
     let e = env.write("empty.log", "");
-    let s = summary(&stdout_of(
-        logstat().arg(&e).args(["-f", "csv", "-r", "summary"]),
-        0,
-    ));
-    assert_eq!(
-        (
-            s["lines"].as_str(),
-            s["parsed"].as_str(),
-            s["first_time"].as_str()
-        ),
-        ("0", "0", "")
-    );
+    let s = summary(&stdout_of(logstat().arg(&e).args(["-f", "csv", "-r", "summary"]), 0));
+    assert_eq!((s["lines"].as_str(), s["parsed"].as_str(), s["first_time"].as_str()), ("0", "0", ""));
 }
 
 #[test]
@@ -263,47 +186,30 @@ fn class_routes_and_windows_csv() {
     let routes = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "routes"]), 0);
     assert_eq!(
         routes,
-        "route,requests,1xx,2xx,3xx,4xx,5xx,bytes,other\n/users/:id,3,0,1,0,1,1,300,0\n/o/:uuid,1,0,0,1,0,0,100,0\n/static/app.:hash.js,1,0,1,0,0,0,100,0\n"
+        "route,requests,1xx,2xx,3xx,4xx,5xx,bytes,other,failures\n/users/:id,3,0,1,0,1,1,300,0,1\n/o/:uuid,1,0,0,1,0,0,100,0,0\n/static/app.:hash.js,1,0,1,0,0,0,100,0,0\n"
     );
-    let windows = stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "windows", "--window", "5m"]),
-        0,
-    );
+    let windows = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "5m"]), 0);
     assert_eq!(
         windows,
-        "window_start,requests,1xx,2xx,3xx,4xx,5xx,bytes,other\n\
-         2023-10-10T13:50:00+02:00,2,0,1,0,0,1,200,0\n\
-         2023-10-10T13:55:00+02:00,2,0,1,0,1,0,200,0\n\
-         2023-10-10T14:00:00+02:00,1,0,0,1,0,0,100,0\n"
+        "window_start,requests,1xx,2xx,3xx,4xx,5xx,bytes,other,failures\n\
+         2023-10-10T13:50:00+02:00,2,0,1,0,0,1,200,0,1\n\
+         2023-10-10T13:55:00+02:00,2,0,1,0,1,0,200,0,0\n\
+         2023-10-10T14:00:00+02:00,1,0,0,1,0,0,100,0,0\n"
     );
-    let utc = stdout_of(
-        logstat().arg(&p).args([
-            "-f", "csv", "-r", "windows", "--window", "1h", "--tz", "UTC",
-        ]),
-        0,
-    );
-    assert_eq!(
-        utc.lines().nth(1).unwrap(),
-        "2023-10-10T11:00:00+00:00,4,0,2,0,1,1,400,0"
-    );
-    let berlin = stdout_of(
-        logstat().arg(&p).args([
-            "-f", "csv", "-r", "windows", "--window", "1d", "--tz", "+05:30",
-        ]),
-        0,
-    );
-    assert_eq!(
-        berlin.lines().nth(1).unwrap(),
-        "2023-10-10T00:00:00+05:30,5,0,2,1,1,1,500,0"
-    );
-    let top = stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "routes", "--top", "1"]),
-        0,
-    );
+    let utc = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "1h", "--tz", "UTC"]), 0);
+    assert_eq!(utc.lines().nth(1).unwrap(), "2023-10-10T11:00:00+00:00,4,0,2,0,1,1,400,0,1");
+    let berlin =
+        stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "1d", "--tz", "+05:30"]), 0);
+    assert_eq!(berlin.lines().nth(1).unwrap(), "2023-10-10T00:00:00+05:30,5,0,2,1,1,1,500,0,1");
+    // --failures changes the failure columns: 404 counted, 5xx not.
+    let f = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "routes", "--failures", "4xx,-403"]), 0);
+    assert_eq!(f.lines().nth(1).unwrap(), "/users/:id,3,0,1,0,1,1,300,0,1");
+    let s = summary(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "summary", "--failures", "5xx,404"]), 0));
+    assert_eq!((s["failures"].as_str(), s["failure_rate"].as_str()), ("2", "40.00"));
+    let rows = csv_rows(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "summary", "--failures", "5xx,404"]), 0));
+    assert!(rows.contains(&vec!["failure_codes".to_string(), "5xx,404".to_string()]));
+    logstat().arg(&p).args(["--failures", "5xx,teapot"]).assert().code(2);
+    let top = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "routes", "--top", "1"]), 0);
     assert_eq!(top.lines().count(), 2);
 }
 
@@ -312,22 +218,8 @@ fn output_dir_json_and_records_jsonl() {
     let env = Env::new();
     let p = env.write("a.log", odd_valid());
     let out = env.path("out");
-    stdout_of(
-        logstat()
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
-            .args(["-r", "summary,status,routes,windows,class,malformed"]),
-        0,
-    );
-    for r in [
-        "summary",
-        "status",
-        "routes",
-        "windows",
-        "class",
-        "malformed",
-    ] {
+    stdout_of(logstat().arg(&p).arg("-o").arg(&out).args(["-r", "summary,status,routes,windows,class,malformed"]), 0);
+    for r in ["summary", "status", "routes", "windows", "class", "malformed"] {
         assert!(out.join(format!("{r}.csv")).is_file(), "{r}.csv");
     }
     let json = stdout_of(logstat().arg(&p).args(["-f", "json"]), 0);
@@ -335,10 +227,7 @@ fn output_dir_json_and_records_jsonl() {
     assert_eq!(v["summary"][0]["metric"], "lines");
     assert_eq!(v["class"].as_array().unwrap().len(), 6);
     let recs = stdout_of(logstat().arg(&p).args(["-f", "json", "-r", "records"]), 0);
-    let lines: Vec<serde_json::Value> = recs
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
+    let lines: Vec<serde_json::Value> = recs.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     assert_eq!(lines.len(), odd_valid().lines().count());
     assert_eq!(lines[0]["route"], "/users/:id");
     assert_eq!(lines[0]["status"], 200);
@@ -350,22 +239,11 @@ fn several_inputs_and_stdin() {
     let env = Env::new();
     let a = env.write("a.log", line("GET /a HTTP/1.1", "200", "1").repeat(3));
     let b = line("GET /b HTTP/1.1", "500", "1").repeat(2);
-    let s = summary(&stdout_of(
-        logstat()
-            .arg(&a)
-            .arg("-")
-            .write_stdin(b.clone())
-            .args(["-f", "csv", "-r", "summary"]),
-        0,
-    ));
+    let s =
+        summary(&stdout_of(logstat().arg(&a).arg("-").write_stdin(b.clone()).args(["-f", "csv", "-r", "summary"]), 0));
     assert_eq!((s["lines"].as_str(), s["files"].as_str()), ("5", "2"));
     // No FILE and piped stdin: stdin is read.
-    let s = summary(&stdout_of(
-        logstat()
-            .write_stdin(b)
-            .args(["-f", "csv", "-r", "summary"]),
-        0,
-    ));
+    let s = summary(&stdout_of(logstat().write_stdin(b).args(["-f", "csv", "-r", "summary"]), 0));
     assert_eq!(s["lines"], "2");
 }
 
@@ -374,34 +252,14 @@ fn errors_name_the_path_and_set_exit_codes() {
     let env = Env::new();
     let good = env.write("good.log", line("GET / HTTP/1.1", "200", "1"));
     let missing = env.path("missing.log");
-    let out = logstat()
-        .arg(&good)
-        .arg(&missing)
-        .arg(env.dir.path())
-        .args(["-f", "csv", "-r", "summary"])
-        .output()
-        .unwrap();
+    let out =
+        logstat().arg(&good).arg(&missing).arg(env.dir.path()).args(["-f", "csv", "-r", "summary"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains(&format!(
-            "logstat: {}: No such file or directory",
-            missing.display()
-        )),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!(
-            "logstat: {}: is a directory",
-            env.dir.path().display()
-        )),
-        "{err}"
-    );
+    assert!(err.contains(&format!("logstat: {}: No such file or directory", missing.display())), "{err}");
+    assert!(err.contains(&format!("logstat: {}: is a directory", env.dir.path().display())), "{err}");
     let s = summary(&String::from_utf8_lossy(&out.stdout));
-    assert_eq!(
-        (s["lines"].as_str(), s["files_failed"].as_str()),
-        ("1", "2")
-    );
+    assert_eq!((s["lines"].as_str(), s["files_failed"].as_str()), ("1", "2"));
 
     for args in [
         &["--report", "nope"][..],
@@ -412,11 +270,16 @@ fn errors_name_the_path_and_set_exit_codes() {
         &["-r", "records"],
         &["--bogus"],
     ] {
-        logstat().arg(&good).args(args).assert().code(2).stderr(
-            predicate::str::starts_with("logstat: ").or(predicate::str::starts_with("error:")),
-        );
+        logstat()
+            .arg(&good)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with("logstat: ").or(predicate::str::starts_with("error:")));
     }
-    logstat().arg(&good).args(["--report", "nope"]).assert().code(2).stderr("logstat: unknown report 'nope' (choose from summary, class, status, routes, windows, malformed, records)\n");
+    logstat().arg(&good).args(["--report", "nope"]).assert().code(2).stderr(
+        "logstat: unknown report 'nope' (choose from summary, class, status, routes, windows, malformed, findings, records)\n",
+    );
 }
 
 #[test]
@@ -425,12 +288,7 @@ fn terminal_table_is_readable_and_colour_free_off_terminal() {
     let p = env.write("a.log", odd_valid());
     let out = stdout_of(logstat().arg(&p), 0);
     assert!(out.starts_with("logstat — "), "{out}");
-    for section in [
-        "Status classes",
-        "Status codes",
-        "Top routes",
-        "Requests per",
-    ] {
+    for section in ["Status classes", "Status codes", "Top routes", "Requests per"] {
         assert!(out.contains(section), "{section}");
     }
     assert!(out.contains("444 No Response (nginx)"));
@@ -446,21 +304,16 @@ fn hostile_bytes_never_reach_the_terminal_raw() {
     let env = Env::new();
     let evil = "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET /\x1b[2J\x1b]0;pwned\x07 HTTP/1.1\" 200 1 \"-\" \"\x1b[31mred\r\x08\"\n";
     let p = env.write("evil.log", evil);
-    for args in [
-        &["-r", "routes"][..],
-        &["-f", "csv", "-r", "records"],
-        &["-f", "json", "-r", "records"],
-    ] {
+    for args in [&["-r", "routes"][..], &["-f", "csv", "-r", "records"], &["-f", "json", "-r", "records"]] {
         let out = stdout_of(logstat().arg(&p).args(args), 0);
-        assert!(
-            !out.bytes()
-                .any(|b| b == 0x1b || b == 0x07 || b == 0x08 || b == b'\r'),
-            "{args:?}: {out:?}"
-        );
+        assert!(!out.bytes().any(|b| b == 0x1b || b == 0x07 || b == 0x08 || b == b'\r'), "{args:?}: {out:?}");
         assert!(out.contains("\\x1b[2J"), "{out}");
     }
     // Invalid UTF-8 becomes \xHH, so output is always valid UTF-8.
-    let p = env.write("bin.log", b"192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET /\xff\xfe HTTP/1.1\" 200 1 \"-\" \"\xc3\x28\"\n");
+    let p = env.write(
+        "bin.log",
+        b"192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET /\xff\xfe HTTP/1.1\" 200 1 \"-\" \"\xc3\x28\"\n",
+    );
     let out = stdout_of(logstat().arg(&p).args(["-f", "json", "-r", "records"]), 0);
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["path"], "/\\xff\\xfe");
@@ -471,29 +324,18 @@ fn hostile_bytes_never_reach_the_terminal_raw() {
 fn csv_injection_is_neutralized_unless_raw() {
     let env = Env::new();
     let p = env.write("inj.log", "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET /x HTTP/1.1\" 200 1 \"=HYPERLINK(\\\"http://evil\\\")\" \"@SUM(1+1)\"\n");
-    let rows = csv_rows(&stdout_of(
-        logstat().arg(&p).args(["-f", "csv", "-r", "records"]),
-        0,
-    ));
+    let rows = csv_rows(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "records"]), 0));
     assert!(rows[1][12].starts_with("'="), "{:?}", rows[1]);
     assert!(rows[1][13].starts_with("'@"));
     assert_eq!(rows[1][4], "-", "a lone - is left alone");
-    let rows = csv_rows(&stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "records", "--raw-csv"]),
-        0,
-    ));
+    let rows = csv_rows(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "records", "--raw-csv"]), 0));
     assert!(rows[1][12].starts_with('='));
 }
 
 #[test]
 fn closed_stdout_exits_quietly() {
     let env = Env::new();
-    let p = env.write(
-        "big.log",
-        line("GET /a HTTP/1.1", "200", "1").repeat(50_000),
-    );
+    let p = env.write("big.log", line("GET /a HTTP/1.1", "200", "1").repeat(50_000));
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
         .arg(&p)
         .args(["-f", "csv", "-r", "records"])
@@ -503,12 +345,7 @@ fn closed_stdout_exits_quietly() {
         .unwrap();
     drop(child.stdout.take()); // like `| head` closing early
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
 
@@ -516,24 +353,12 @@ fn closed_stdout_exits_quietly() {
 fn format_is_announced_on_stderr_once_per_input() {
     let env = Env::new();
     let a = env.write("a.log", line("GET / HTTP/1.1", "200", "1"));
-    let b = env.write(
-        "b.log",
-        "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.0\" 200 2326\n",
-    );
-    let out = logstat()
-        .arg(&a)
-        .arg(&b)
-        .args(["-f", "csv", "-r", "class"])
-        .output()
-        .unwrap();
+    let b = env.write("b.log", "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.0\" 200 2326\n");
+    let out = logstat().arg(&a).arg(&b).args(["-f", "csv", "-r", "class"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("format combined").count(), 1, "{err}");
     assert_eq!(err.matches("format common").count(), 1, "{err}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("format"));
-    let out = logstat()
-        .arg(&a)
-        .args(["-q", "-f", "csv", "-r", "class"])
-        .output()
-        .unwrap();
+    let out = logstat().arg(&a).args(["-q", "-f", "csv", "-r", "class"]).output().unwrap();
     assert!(out.stderr.is_empty());
 }

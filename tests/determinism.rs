@@ -9,49 +9,22 @@ use logstat::report::{self, Ctx, Kind};
 use proptest::prelude::*;
 use util::*;
 
-fn run_lib(
-    path: &std::path::Path,
-    threads: usize,
-    chunk: usize,
-    mmap: MmapPolicy,
-) -> (Run, String) {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
+fn run_lib(path: &std::path::Path, threads: usize, chunk: usize, mmap: MmapPolicy) -> (Run, String) {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let opts = Options {
         format: FormatChoice::Auto,
         zone: None,
         window: None,
         mmap,
         chunk_bytes: chunk,
+        failures: Default::default(),
     };
-    let run = pool
-        .install(|| {
-            engine::run(
-                &[Source::Path(path.to_path_buf())],
-                &opts,
-                &mut |_| {},
-                None,
-            )
-        })
-        .unwrap();
-    let ctx = Ctx {
-        run: &run,
-        window: 60,
-        top: None,
-    };
-    let tables: Vec<_> = [
-        Kind::Summary,
-        Kind::Class,
-        Kind::Status,
-        Kind::Routes,
-        Kind::Windows,
-        Kind::Malformed,
-    ]
-    .iter()
-    .map(|k| report::table(*k, &ctx))
-    .collect();
+    let run = pool.install(|| engine::run(&[Source::Path(path.to_path_buf())], &opts, &mut |_| {}, None)).unwrap();
+    let ctx = Ctx { run: &run, window: 60, top: None, failures: "5xx" };
+    let tables: Vec<_> = [Kind::Summary, Kind::Class, Kind::Status, Kind::Routes, Kind::Windows, Kind::Malformed]
+        .iter()
+        .map(|k| report::table(*k, &ctx))
+        .collect();
     let mut out = Vec::new();
     logstat::render::json::write_tables(&tables, &mut out).unwrap();
     (run, String::from_utf8(out).unwrap())
@@ -114,32 +87,13 @@ fn binary_output_is_identical_across_threads_chunks_mmap_and_stdin() {
     let env = Env::new();
     let data = generated(3 << 20);
     let p = env.write("g.log", &data);
-    let args = [
-        "-f",
-        "json",
-        "-r",
-        "summary,class,status,routes,windows,malformed",
-        "-q",
-    ];
-    let base = stdout_of(
-        logstat()
-            .arg(&p)
-            .args(args)
-            .args(["-j", "1", "--mmap", "never"]),
-        0,
-    );
-    for (threads, chunk, mmap) in [
-        ("2", "65536", "always"),
-        ("4", "4096", "always"),
-        ("3", "100000", "never"),
-        ("2", "1", "never"),
-    ] {
+    let args = ["-f", "json", "-r", "summary,class,status,routes,windows,malformed", "-q"];
+    let base = stdout_of(logstat().arg(&p).args(args).args(["-j", "1", "--mmap", "never"]), 0);
+    for (threads, chunk, mmap) in
+        [("2", "65536", "always"), ("4", "4096", "always"), ("3", "100000", "never"), ("2", "1", "never")]
+    {
         let out = stdout_of(
-            logstat()
-                .arg(&p)
-                .args(args)
-                .args(["-j", threads, "--mmap", mmap])
-                .env("LOGSTAT_CHUNK_BYTES", chunk),
+            logstat().arg(&p).args(args).args(["-j", threads, "--mmap", mmap]).env("LOGSTAT_CHUNK_BYTES", chunk),
             0,
         );
         assert_eq!(out, base, "threads {threads} chunk {chunk} mmap {mmap}");
@@ -147,30 +101,15 @@ fn binary_output_is_identical_across_threads_chunks_mmap_and_stdin() {
     let stdin = stdout_of(logstat().arg("-").args(args).write_stdin(data.clone()), 0);
     // Only the file name differs between a path and stdin.
     assert_eq!(stdin, base.replace(&p.display().to_string(), "-"));
-    let rec1 = stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "records", "-q", "-j", "1"]),
-        0,
-    );
+    let rec1 = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "records", "-q", "-j", "1"]), 0);
     let rec2 = stdout_of(
-        logstat()
-            .arg(&p)
-            .args(["-f", "csv", "-r", "records", "-q", "-j", "2"])
-            .env("LOGSTAT_CHUNK_BYTES", "5000"),
+        logstat().arg(&p).args(["-f", "csv", "-r", "records", "-q", "-j", "2"]).env("LOGSTAT_CHUNK_BYTES", "5000"),
         0,
     );
     assert_eq!(rec1, rec2);
     let v: serde_json::Value = serde_json::from_str(&base).unwrap();
     let get = |m: &str| {
-        v["summary"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["metric"] == m)
-            .unwrap()["value"]
-            .as_u64()
-            .unwrap()
+        v["summary"].as_array().unwrap().iter().find(|r| r["metric"] == m).unwrap()["value"].as_u64().unwrap()
     };
     assert_eq!(get("lines"), logstat::input::chunk::count_lines(&data));
     assert_eq!(get("parsed") + get("malformed"), get("lines"));

@@ -33,58 +33,14 @@ const LOGS: &[(&str, &[(u64, &str)], &[(&str, u64)])] = &[
     (
         "elastic-apache.log",
         &[(8899, "unclosed-quote")],
-        &[
-            ("200", 9125),
-            ("304", 445),
-            ("404", 213),
-            ("301", 164),
-            ("206", 45),
-            ("500", 3),
-            ("403", 2),
-            ("416", 2),
-        ],
+        &[("200", 9125), ("304", 445), ("404", 213), ("301", 164), ("206", 45), ("500", 3), ("403", 2), ("416", 2)],
     ),
     // Empty $http_host before the client and $server_port after the UA:
     // combined with leading and trailing extras, every line parses.
-    (
-        "honeypot-hanxen-2019.log",
-        &[],
-        &[
-            ("400", 8341),
-            ("404", 703),
-            ("403", 61),
-            ("200", 37),
-            ("405", 1),
-        ],
-    ),
-    (
-        "meade-apache-2022.log",
-        &[],
-        &[("200", 90), ("404", 19), ("400", 5)],
-    ),
-    (
-        "nasa-aug95-5000.log",
-        &[],
-        &[
-            ("200", 2572),
-            ("404", 1352),
-            ("503", 643),
-            ("304", 362),
-            ("302", 70),
-            ("403", 1),
-        ],
-    ),
-    (
-        "zanbil-1000.log",
-        &[],
-        &[
-            ("200", 938),
-            ("404", 24),
-            ("302", 20),
-            ("301", 11),
-            ("304", 7),
-        ],
-    ),
+    ("honeypot-hanxen-2019.log", &[], &[("400", 8341), ("404", 703), ("403", 61), ("200", 37), ("405", 1)]),
+    ("meade-apache-2022.log", &[], &[("200", 90), ("404", 19), ("400", 5)]),
+    ("nasa-aug95-5000.log", &[], &[("200", 2572), ("404", 1352), ("503", 643), ("304", 362), ("302", 70), ("403", 1)]),
+    ("zanbil-1000.log", &[], &[("200", 938), ("404", 24), ("302", 20), ("301", 11), ("304", 7)]),
 ];
 
 #[test]
@@ -94,40 +50,15 @@ fn every_line_is_parsed_or_malformed_with_a_known_reason() {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).unwrap();
         let lines = logstat::input::chunk::count_lines(&bytes);
-        let s = summary(&stdout_of(
-            logstat()
-                .arg(&path)
-                .args(["-q", "-f", "csv", "-r", "summary"]),
-            0,
-        ));
+        let s = summary(&stdout_of(logstat().arg(&path).args(["-q", "-f", "csv", "-r", "summary"]), 0));
         assert_eq!(s["lines"], lines.to_string(), "{name}");
         assert_eq!(s["malformed"], malformed.len().to_string(), "{name}");
-        assert_eq!(
-            s["parsed"],
-            (lines - malformed.len() as u64).to_string(),
-            "{name}"
-        );
-        let m = csv_rows(&stdout_of(
-            logstat()
-                .arg(&path)
-                .args(["-q", "-f", "csv", "-r", "malformed"]),
-            0,
-        ));
-        let got: Vec<(u64, &str)> = m[1..]
-            .iter()
-            .map(|r| (r[1].parse().unwrap(), r[2].as_str()))
-            .collect();
+        assert_eq!(s["parsed"], (lines - malformed.len() as u64).to_string(), "{name}");
+        let m = csv_rows(&stdout_of(logstat().arg(&path).args(["-q", "-f", "csv", "-r", "malformed"]), 0));
+        let got: Vec<(u64, &str)> = m[1..].iter().map(|r| (r[1].parse().unwrap(), r[2].as_str())).collect();
         assert_eq!(got, malformed.to_vec(), "{name}");
-        let status = csv_rows(&stdout_of(
-            logstat()
-                .arg(&path)
-                .args(["-q", "-f", "csv", "-r", "status"]),
-            0,
-        ));
-        let counts: HashMap<&str, u64> = status[1..]
-            .iter()
-            .map(|r| (r[0].as_str(), r[3].parse().unwrap()))
-            .collect();
+        let status = csv_rows(&stdout_of(logstat().arg(&path).args(["-q", "-f", "csv", "-r", "status"]), 0));
+        let counts: HashMap<&str, u64> = status[1..].iter().map(|r| (r[0].as_str(), r[3].parse().unwrap())).collect();
         for (code, n) in *mix {
             assert_eq!(counts.get(code), Some(n), "{name}: status {code}");
         }
@@ -138,12 +69,7 @@ fn every_line_is_parsed_or_malformed_with_a_known_reason() {
 fn honeypot_binary_requests_are_400s_without_a_method() {
     let Some(dir) = real_logs() else { return };
     let path = dir.join("honeypot-hanxen-2019.log");
-    let out = stdout_of(
-        logstat()
-            .arg(&path)
-            .args(["-q", "-f", "json", "-r", "records"]),
-        0,
-    );
+    let out = stdout_of(logstat().arg(&path).args(["-q", "-f", "json", "-r", "records"]), 0);
     let mut binary = 0;
     for l in out.lines() {
         let v: Value = serde_json::from_str(l).unwrap();
@@ -158,22 +84,14 @@ fn honeypot_binary_requests_are_400s_without_a_method() {
     // start with it (SMB, RDP, TLS probes).
     assert!(binary >= 5_000, "{binary}");
     let v: Value = serde_json::from_str(out.lines().nth(30).unwrap()).unwrap();
-    assert!(
-        v["request"].as_str().unwrap().contains("mstshash=hello"),
-        "line 31 is the RDP probe"
-    );
-    assert_eq!(
-        (v["status"].as_u64(), v["line"].as_u64()),
-        (Some(400), Some(31))
-    );
+    assert!(v["request"].as_str().unwrap().contains("mstshash=hello"), "line 31 is the RDP probe");
+    assert_eq!((v["status"].as_u64(), v["line"].as_u64()), (Some(400), Some(31)));
 }
 
 /// Case ids whose line format logstat does not read yet (custom nginx
 /// `log_format` / Apache `LogFormat` strings and ISO timestamps arrive with
 /// the custom-format work), so their field expectations do not apply.
-const UNSUPPORTED_FORMAT: &[&str] = &[
-    "c064", "c102", "c103", "c104", "c105", "c108", "c136", "c137",
-];
+const UNSUPPORTED_FORMAT: &[&str] = &["c064", "c102", "c103", "c104", "c105", "c108", "c136", "c137"];
 
 /// Cases where logstat deliberately differs from the suite, and why.
 const DELIBERATE: &[(&str, &str)] = &[
@@ -211,16 +129,10 @@ fn b64(s: &str) -> Vec<u8> {
         b'+' => 62,
         _ => 63,
     } as u32;
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
-        .collect();
+    let clean: Vec<u8> = s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).collect();
     let mut out = Vec::new();
     for ch in clean.chunks(4) {
-        let n = ch
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, c)| n | val(*c) << (18 - 6 * i));
+        let n = ch.iter().enumerate().fold(0u32, |n, (i, c)| n | val(*c) << (18 - 6 * i));
         out.extend_from_slice(&n.to_be_bytes()[1..ch.len()]);
     }
     out
@@ -248,19 +160,13 @@ fn third_party_cases_give_the_expected_fields() {
             continue;
         }
         let p = env.write(&format!("{id}.log"), [&line[..], b"\n"].concat());
-        let out = stdout_of(
-            logstat()
-                .arg(&p)
-                .args(["-q", "--tz", "UTC", "-f", "json", "-r", "records"]),
-            0,
-        );
+        let out = stdout_of(logstat().arg(&p).args(["-q", "--tz", "UTC", "-f", "json", "-r", "records"]), 0);
         if case["expect_error"].as_bool() == Some(true) {
             assert_eq!(out, "", "{id} should be malformed");
             checked += 1;
             continue;
         }
-        let got: Value = serde_json::from_str(out.trim())
-            .unwrap_or_else(|e| panic!("{id}: no record ({e}): {out}"));
+        let got: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{id}: no record ({e}): {out}"));
         let expect = case["expect"].as_object().unwrap();
         // beats/filebeat choose "the first public IP" from an X-Forwarded-For
         // list; logstat reports $remote_addr, the token before ident.
@@ -279,16 +185,10 @@ fn third_party_cases_give_the_expected_fields() {
                 (Value::String(w), Value::Number(n)) => *w == n.to_string(),
                 (w, h) => w == h,
             };
-            assert!(
-                ok,
-                "{id}: {k}: expected {want}, got {have}\n{}",
-                String::from_utf8_lossy(&line)
-            );
+            assert!(ok, "{id}: {k}: expected {want}, got {have}\n{}", String::from_utf8_lossy(&line));
         }
         checked += 1;
     }
-    eprintln!(
-        "cases: {checked} checked, {skipped} skipped (unsupported format or deliberate difference)"
-    );
+    eprintln!("cases: {checked} checked, {skipped} skipped (unsupported format or deliberate difference)");
     assert!(checked >= 55, "{checked}");
 }

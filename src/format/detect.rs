@@ -33,11 +33,7 @@ fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
     };
     complete
         .split(|&b| b == b'\n')
-        .filter(|l| {
-            !crate::parse::trim_cr(l)
-                .iter()
-                .all(|&b| b == b' ' || b == b'\t')
-        })
+        .filter(|l| !crate::parse::trim_cr(l).iter().all(|&b| b == b' ' || b == b'\t'))
         .take(SAMPLE_LINES)
 }
 
@@ -69,49 +65,30 @@ pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
         sampled += 1;
         if let Ok(r) = parse_line(&format, line) {
             matched += 1;
-            fit += if r.rest.trim_ascii().is_empty() {
-                2 * fields
-            } else {
-                fields
-            };
+            fit += if r.rest.trim_ascii().is_empty() { 2 * fields } else { fields };
             if offset.is_none() {
                 offset = r.time.map(|t| t.offset);
             }
         }
     }
-    Detection {
-        format,
-        matched,
-        sampled,
-        offset,
-        fit,
-    }
+    Detection { format, matched, sampled, offset, fit }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const COMBINED: &str =
-        "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326 \"-\" \"curl\"\n";
+    const COMBINED: &str = "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326 \"-\" \"curl\"\n";
     const COMMON: &str = "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326\n";
-    const VHOST: &str = "example.com:80 1.2.3.4 - - [10/Oct/2000:13:55:36 +0100] \"GET / HTTP/1.0\" 200 2326 \"-\" \"curl\"\n";
+    const VHOST: &str =
+        "example.com:80 1.2.3.4 - - [10/Oct/2000:13:55:36 +0100] \"GET / HTTP/1.0\" 200 2326 \"-\" \"curl\"\n";
 
     #[test]
     fn picks_each_preset() {
-        assert_eq!(
-            detect(COMBINED.repeat(3).as_bytes(), true).format.name,
-            "combined"
-        );
-        assert_eq!(
-            detect(COMMON.repeat(3).as_bytes(), true).format.name,
-            "common"
-        );
+        assert_eq!(detect(COMBINED.repeat(3).as_bytes(), true).format.name, "combined");
+        assert_eq!(detect(COMMON.repeat(3).as_bytes(), true).format.name, "common");
         let d = detect(VHOST.repeat(3).as_bytes(), true);
-        assert_eq!(
-            (d.format.name.as_str(), d.matched, d.offset),
-            ("vcombined", 3, Some(3600))
-        );
+        assert_eq!((d.format.name.as_str(), d.matched, d.offset), ("vcombined", 3, Some(3600)));
     }
 
     #[test]
@@ -119,18 +96,12 @@ mod tests {
         let truncated = &COMBINED[..COMBINED.len() - 3];
         let mix = format!("{}{truncated}\n{truncated}\n", COMBINED.repeat(4));
         let d = detect(mix.as_bytes(), true);
-        assert_eq!(
-            (d.format.name.as_str(), d.matched, d.sampled),
-            ("combined", 4, 6)
-        );
+        assert_eq!((d.format.name.as_str(), d.matched, d.sampled), ("combined", 4, 6));
     }
 
     #[test]
     fn nothing_fits_means_combined() {
-        assert_eq!(
-            detect(b"garbage\nmore garbage\n", true).format.name,
-            "combined"
-        );
+        assert_eq!(detect(b"garbage\nmore garbage\n", true).format.name, "combined");
         assert_eq!(detect(b"", true).format.name, "combined");
     }
 
@@ -138,9 +109,6 @@ mod tests {
     fn majority_wins_and_partial_last_line_is_ignored() {
         let mix = format!("{}{}{}", COMMON.repeat(5), COMBINED, &COMBINED[..30]);
         let d = detect(mix.as_bytes(), false);
-        assert_eq!(
-            (d.format.name.as_str(), d.matched, d.sampled),
-            ("common", 6, 6)
-        );
+        assert_eq!((d.format.name.as_str(), d.matched, d.sampled), ("common", 6, 6));
     }
 }

@@ -101,8 +101,7 @@ impl LogFormat {
                         Some(Item::Lit(l)) => Some(l.clone()),
                         _ => None,
                     };
-                    let quoted =
-                        i > 0 && matches!(&body[i - 1], Item::Lit(l) if l.last() == Some(&b'"'));
+                    let quoted = i > 0 && matches!(&body[i - 1], Item::Lit(l) if l.last() == Some(&b'"'));
                     let end = if quoted {
                         End::Quote(next)
                     } else if *f == Field::TimeLocal {
@@ -117,12 +116,7 @@ impl LogFormat {
                 }
             })
             .collect();
-        LogFormat {
-            name: name.to_string(),
-            head,
-            body,
-            ops,
-        }
+        LogFormat { name: name.to_string(), head, body, ops }
     }
 
     /// The body as parse operations.
@@ -138,10 +132,7 @@ impl LogFormat {
             Op::Field(f, _) => Some(*f),
             Op::Lit(_) => None,
         };
-        self.ops[i..]
-            .iter()
-            .find_map(field)
-            .or_else(|| self.ops[..i].iter().rev().find_map(field))
+        self.ops[i..].iter().find_map(field).or_else(|| self.ops[..i].iter().rev().find_map(field))
     }
 
     /// The last field of the body.
@@ -154,12 +145,7 @@ impl LogFormat {
 
     /// Number of fields the format captures.
     pub fn field_count(&self) -> usize {
-        self.head.len()
-            + self
-                .body
-                .iter()
-                .filter(|i| matches!(i, Item::Field(_)))
-                .count()
+        self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
     }
 
     pub fn has(&self, f: Field) -> bool {

@@ -13,27 +13,12 @@ fn f(x: Field) -> Item {
 
 /// `[%t] "%r" %>s %b` — the part every preset shares after the client fields.
 fn clf_body() -> Vec<Item> {
-    vec![
-        lit("["),
-        f(TimeLocal),
-        lit("] \""),
-        f(Request),
-        lit("\" "),
-        f(Status),
-        lit(" "),
-        f(Bytes),
-    ]
+    vec![lit("["), f(TimeLocal), lit("] \""), f(Request), lit("\" "), f(Status), lit(" "), f(Bytes)]
 }
 
 fn combined_body() -> Vec<Item> {
     let mut b = clf_body();
-    b.extend([
-        lit(" \""),
-        f(Referer),
-        lit("\" \""),
-        f(UserAgent),
-        lit("\""),
-    ]);
+    b.extend([lit(" \""), f(Referer), lit("\" \""), f(UserAgent), lit("\"")]);
     b
 }
 

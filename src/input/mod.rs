@@ -18,11 +18,7 @@ pub enum Source {
 
 impl Source {
     pub fn from_arg(arg: &std::ffi::OsStr) -> Source {
-        if arg == "-" {
-            Source::Stdin
-        } else {
-            Source::Path(PathBuf::from(arg))
-        }
+        if arg == "-" { Source::Stdin } else { Source::Path(PathBuf::from(arg)) }
     }
 
     /// The name used in reports and messages (escaped for display by callers).
@@ -55,10 +51,7 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
         Source::Path(p) => p,
     };
     let name = src.name();
-    let io = |source| InputError::Io {
-        path: name.clone(),
-        source,
-    };
+    let io = |source| InputError::Io { path: name.clone(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(InputError::Directory { path: name });

@@ -94,12 +94,10 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
             }
             Op::Field(fd, end) => {
                 let stop = match end {
-                    End::Quote(next) => closing_quote(line, pos, next.as_deref())
-                        .ok_or(bad(Reason::UnclosedQuote, Some(*fd)))?,
-                    End::Bracket => {
-                        pos + find_byte(&line[pos..], b']')
-                            .ok_or(bad(Reason::BadTimestamp, Some(*fd)))?
+                    End::Quote(next) => {
+                        closing_quote(line, pos, next.as_deref()).ok_or(bad(Reason::UnclosedQuote, Some(*fd)))?
                     }
+                    End::Bracket => pos + find_byte(&line[pos..], b']').ok_or(bad(Reason::BadTimestamp, Some(*fd)))?,
                     End::Byte(b) => find_byte(&line[pos..], *b).map_or(line.len(), |e| pos + e),
                 };
                 set_field(&mut rec, *fd, &line[pos..stop])?;
@@ -140,11 +138,7 @@ fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
 }
 
 /// The space-separated fields before `[time]`, matched from the right.
-fn parse_head<'a>(
-    fmt: &LogFormat,
-    line: &'a [u8],
-    rec: &mut Record<'a>,
-) -> Result<usize, Malformed> {
+fn parse_head<'a>(fmt: &LogFormat, line: &'a [u8], rec: &mut Record<'a>) -> Result<usize, Malformed> {
     // The time bracket: the first '[' followed by a digit.
     let mut br = None;
     let mut from = 0;
@@ -198,10 +192,7 @@ fn closing_quote(line: &[u8], mut i: usize, next: Option<&[u8]>) -> Option<usize
         }
         first.get_or_insert(j);
         let fits = match next {
-            Some(l) => {
-                line[j..].starts_with(l)
-                    && (l.len() > 1 || j + 1 == line.len() || line[j + 1] == b' ')
-            }
+            Some(l) => line[j..].starts_with(l) && (l.len() > 1 || j + 1 == line.len() || line[j + 1] == b' '),
             None => true,
         };
         if fits {
@@ -244,9 +235,7 @@ fn parse_status(v: &[u8]) -> Option<Option<u32>> {
     if v.is_empty() || v.len() > 9 || !v.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(Some(
-        v.iter().fold(0u32, |n, &d| n * 10 + (d - b'0') as u32),
-    ))
+    Some(Some(v.iter().fold(0u32, |n, &d| n * 10 + (d - b'0') as u32)))
 }
 
 /// `-` is 0 bytes; otherwise digits (saturating at u64::MAX).
@@ -257,9 +246,7 @@ fn parse_bytes(v: &[u8]) -> Option<u64> {
     if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(v.iter().fold(0u64, |n, &d| {
-        n.saturating_mul(10).saturating_add((d - b'0') as u64)
-    }))
+    Some(v.iter().fold(0u64, |n, &d| n.saturating_mul(10).saturating_add((d - b'0') as u64)))
 }
 
 #[cfg(test)]

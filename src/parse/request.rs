@@ -23,11 +23,7 @@ pub fn split(req: &[u8]) -> (Option<&[u8]>, &[u8], &[u8]) {
         let proto = &rest[sp + 1..];
         if proto.starts_with(b"HTTP/") {
             let target = trim_end(&rest[..sp]);
-            return (
-                Some(method),
-                if target.is_empty() { b"-" } else { target },
-                proto,
-            );
+            return (Some(method), if target.is_empty() { b"-" } else { target }, proto);
         }
     }
     (Some(method), rest, b"-")
@@ -60,14 +56,8 @@ mod tests {
         assert_eq!(s("GET /"), g("GET", "/", "-"));
         assert_eq!(s("GET /a[ ]b HTTP/1.1"), g("GET", "/a[ ]b", "HTTP/1.1"));
         assert_eq!(s("PRI * HTTP/2.0"), g("PRI", "*", "HTTP/2.0"));
-        assert_eq!(
-            s("CONNECT example.com:443 HTTP/1.1"),
-            g("CONNECT", "example.com:443", "HTTP/1.1")
-        );
-        assert_eq!(
-            s("GET http://azenv.net/ HTTP/1.1"),
-            g("GET", "http://azenv.net/", "HTTP/1.1")
-        );
+        assert_eq!(s("CONNECT example.com:443 HTTP/1.1"), g("CONNECT", "example.com:443", "HTTP/1.1"));
+        assert_eq!(s("GET http://azenv.net/ HTTP/1.1"), g("GET", "http://azenv.net/", "HTTP/1.1"));
         assert_eq!(s("GET /x HTTP/V1.0"), g("GET", "/x", "HTTP/V1.0"));
         assert_eq!(s("OPTIONS"), g("OPTIONS", "-", "-"));
     }

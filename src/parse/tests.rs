@@ -35,15 +35,11 @@ fn odd_but_valid() {
     assert_eq!((r.status, r.bytes, r.client), (Some(408), 0, &b"::1"[..]));
     let r = ok(r#"h.example - - [04/Oct/2022:04:34:49 +0000] "" 400 0 "" """#);
     assert_eq!((r.request, r.referrer), (&b""[..], &b""[..]));
-    let r = ok(
-        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "OPTIONS /remote.php/ HTTP/1.1" - 7908 "-" "m""#,
-    );
+    let r = ok(r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "OPTIONS /remote.php/ HTTP/1.1" - 7908 "-" "m""#);
     assert_eq!(r.status, None);
     let r = ok("1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] \"GET /x HTTP/1.1\" 444 0 \"-\" \"m\"\r");
     assert_eq!((r.status, r.user_agent), (Some(444), &b"m"[..]));
-    let r = ok(
-        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET /x HTTP/1.1" 0 0 "-" "m" "10.0.0.1, 10.0.0.2" 0.123"#,
-    );
+    let r = ok(r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET /x HTTP/1.1" 0 0 "-" "m" "10.0.0.1, 10.0.0.2" 0.123"#);
     assert_eq!(r.status, Some(0));
 }
 
@@ -66,33 +62,21 @@ fn raw_quote_inside_request_is_recovered() {
 #[test]
 fn leading_tokens_before_client() {
     // Honeypot: empty $http_host, then $remote_addr; trailing $server_port.
+    let r = ok(r#" 218.92.0.208 - - [01/Apr/2019:06:25:09 +0000] "SSH-2.0-PUTTY" 400 182 "-" "-" 22"#);
+    assert_eq!((r.client, r.status, r.method), (&b"218.92.0.208"[..], Some(400), None));
     let r =
-        ok(r#" 218.92.0.208 - - [01/Apr/2019:06:25:09 +0000] "SSH-2.0-PUTTY" 400 182 "-" "-" 22"#);
-    assert_eq!(
-        (r.client, r.status, r.method),
-        (&b"218.92.0.208"[..], Some(400), None)
-    );
-    let r = ok(
-        r#"10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "M""#,
-    );
+        ok(r#"10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "M""#);
     assert_eq!(r.client, b"127.0.0.1");
 }
 
 #[test]
 fn vhost_needs_a_port() {
     let f = preset("vcombined").unwrap();
-    let r = parse_line(&f, br#"example.com:443 1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "-" "m""#).unwrap();
-    assert_eq!(
-        (r.vhost, r.client),
-        (&b"example.com:443"[..], &b"1.2.3.4"[..])
-    );
-    assert!(
-        parse_line(
-            &f,
-            br#" 1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "-" "m""#
-        )
-        .is_err()
-    );
+    let r =
+        parse_line(&f, br#"example.com:443 1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "-" "m""#)
+            .unwrap();
+    assert_eq!((r.vhost, r.client), (&b"example.com:443"[..], &b"1.2.3.4"[..]));
+    assert!(parse_line(&f, br#" 1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "-" "m""#).is_err());
 }
 
 #[test]
@@ -102,75 +86,32 @@ fn malformed_reasons() {
     assert_eq!(reason("combined", b""), Blank);
     assert_eq!(reason("combined", b"  \t\r"), Blank);
     assert_eq!(
-        reason(
-            "combined",
-            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1 "-" "Googlebot"#).as_bytes()
-        ),
+        reason("combined", format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1 "-" "Googlebot"#).as_bytes()),
         UnclosedQuote
     );
+    assert_eq!(reason("combined", b"\x00\x01\xff garbage"), MissingTimestamp);
+    assert_eq!(reason("combined", b"not a common log line"), MissingTimestamp);
     assert_eq!(
-        reason("combined", b"\x00\x01\xff garbage"),
-        MissingTimestamp
-    );
-    assert_eq!(
-        reason("combined", b"not a common log line"),
-        MissingTimestamp
-    );
-    assert_eq!(
-        reason(
-            "combined",
-            br#"1.2.3.4 - - [10/Foo/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "m""#
-        ),
+        reason("combined", br#"1.2.3.4 - - [10/Foo/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "m""#),
         BadTimestamp
     );
     assert_eq!(
-        reason(
-            "combined",
-            br#"1.2.3.4 - - [10/Oct/2000:13:55:36] "GET / HTTP/1.1" 200 1 "-" "m""#
-        ),
+        reason("combined", br#"1.2.3.4 - - [10/Oct/2000:13:55:36] "GET / HTTP/1.1" 200 1 "-" "m""#),
         BadTimestamp
     );
-    assert_eq!(
-        reason(
-            "combined",
-            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 2x0 1 "-" "m""#).as_bytes()
-        ),
-        BadStatus
-    );
-    assert_eq!(
-        reason(
-            "combined",
-            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1k "-" "m""#).as_bytes()
-        ),
-        BadBytes
-    );
-    assert_eq!(
-        reason(
-            "combined",
-            format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1"#).as_bytes()
-        ),
-        Mismatch
-    );
-    assert_eq!(
-        reason("common", b"GET /api/foo/bar HTTP/1.1"),
-        MissingTimestamp
-    );
+    assert_eq!(reason("combined", format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 2x0 1 "-" "m""#).as_bytes()), BadStatus);
+    assert_eq!(reason("combined", format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1k "-" "m""#).as_bytes()), BadBytes);
+    assert_eq!(reason("combined", format!(r#"1.2.3.4 - - {t} "GET / HTTP/1.1" 200 1"#).as_bytes()), Mismatch);
+    assert_eq!(reason("common", b"GET /api/foo/bar HTTP/1.1"), MissingTimestamp);
     assert_eq!(reason("common", b"- - - [1234] - - -"), BadTimestamp);
 }
 
 #[test]
 fn common_accepts_combined_tail() {
     let f = preset("common").unwrap();
-    let r = parse_line(&f, br#"127.0.0.1 bob frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#).unwrap();
-    assert_eq!(
-        (r.ident, r.user, r.bytes),
-        (&b"bob"[..], &b"frank"[..], 2326)
-    );
-    assert!(
-        parse_line(
-            &f,
-            br#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "x""#
-        )
-        .is_ok()
-    );
+    let r =
+        parse_line(&f, br#"127.0.0.1 bob frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#)
+            .unwrap();
+    assert_eq!((r.ident, r.user, r.bytes), (&b"bob"[..], &b"frank"[..], 2326));
+    assert!(parse_line(&f, br#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "x""#).is_ok());
 }

@@ -23,39 +23,25 @@ pub enum TimeError {
     Zone,
 }
 
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
+const MONTHS: [&[u8; 3]; 12] =
+    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
 
 #[inline]
 fn d2(b: &[u8]) -> Option<u32> {
     let (a, c) = (b[0].wrapping_sub(b'0'), b[1].wrapping_sub(b'0'));
-    if a < 10 && c < 10 {
-        Some(a as u32 * 10 + c as u32)
-    } else {
-        None
-    }
+    if a < 10 && c < 10 { Some(a as u32 * 10 + c as u32) } else { None }
 }
 
 #[inline]
 fn month_index(m: &[u8]) -> Option<u32> {
     // Dispatch on the first letter; at most three candidates each.
-    MONTHS
-        .iter()
-        .position(|x| x[..] == m[..3])
-        .map(|i| i as u32 + 1)
+    MONTHS.iter().position(|x| x[..] == m[..3]).map(|i| i as u32 + 1)
 }
 
 /// Parse `dd/Mon/yyyy:HH:MM:SS ±hhmm` (exactly 26 bytes).
 pub fn parse_clf(b: &[u8]) -> Result<LogTime, TimeError> {
     use TimeError::*;
-    if b.len() < 20
-        || b[2] != b'/'
-        || b[6] != b'/'
-        || b[11] != b':'
-        || b[14] != b':'
-        || b[17] != b':'
-    {
+    if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' || b[14] != b':' || b[17] != b':' {
         return Err(Layout);
     }
     let day = d2(&b[0..2]).ok_or(Day)?;
@@ -95,10 +81,7 @@ pub fn parse_clf(b: &[u8]) -> Result<LogTime, TimeError> {
     let offset = sign * (zh * 3600 + zm * 60);
     let days = days_from_civil(year, month, day);
     let local = days * 86_400 + (hour * 3600 + minute * 60 + second) as i64;
-    Ok(LogTime {
-        unix: local - offset as i64,
-        offset,
-    })
+    Ok(LogTime { unix: local - offset as i64, offset })
 }
 
 pub fn is_leap(y: i64) -> bool {

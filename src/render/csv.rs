@@ -10,9 +10,7 @@ use std::io::Write;
 use crate::report::{Cell, Table};
 
 pub fn write_table(table: &Table, out: &mut dyn Write, raw: bool) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     w.write_record(&table.columns)?;
     let mut row = Vec::new();
     for r in &table.rows {
@@ -33,15 +31,8 @@ fn cell(c: &Cell, raw: bool) -> String {
 
 /// Prefix `'` to text a spreadsheet would evaluate.
 pub fn neutralize(s: &str) -> String {
-    let risky = matches!(
-        s.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    );
-    if risky && s != "-" && s.parse::<f64>().is_err() {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
+    let risky = matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if risky && s != "-" && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() }
 }
 
 /// Append one CSV field (quoted when needed) to `out`.

@@ -10,17 +10,11 @@ pub struct Term<'w> {
 }
 
 const RESET: &str = "\x1b[0m";
-const CLASS_COLORS: [&str; 6] = [
-    "\x1b[36m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[31m", "\x1b[35m",
-];
+const CLASS_COLORS: [&str; 6] = ["\x1b[36m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[31m", "\x1b[35m"];
 
 impl<'w> Term<'w> {
     pub fn new(out: &'w mut dyn Write, color: bool, width: usize) -> Self {
-        Term {
-            out,
-            color,
-            width: width.clamp(40, 400),
-        }
+        Term { out, color, width: width.clamp(40, 400) }
     }
 
     pub fn width(&self) -> usize {
@@ -28,11 +22,7 @@ impl<'w> Term<'w> {
     }
 
     fn styled(&mut self, style: &str, s: &str) -> std::io::Result<()> {
-        if self.color {
-            writeln!(self.out, "{style}{s}{RESET}")
-        } else {
-            writeln!(self.out, "{s}")
-        }
+        if self.color { writeln!(self.out, "{style}{s}{RESET}") } else { writeln!(self.out, "{s}") }
     }
 
     pub fn heading(&mut self, s: &str) -> std::io::Result<()> {
@@ -58,11 +48,7 @@ impl<'w> Term<'w> {
     /// A line coloured by status class index (0 = 1xx … 5 = other).
     pub fn class_line(&mut self, s: &str, class: usize) -> std::io::Result<()> {
         let style = CLASS_COLORS[class.min(5)];
-        if class == 1 {
-            self.line(s)
-        } else {
-            self.styled(style, s)
-        }
+        if class == 1 { self.line(s) } else { self.styled(style, s) }
     }
 
     /// A horizontal bar for a fraction 0..=1, `width` cells wide.
@@ -72,20 +58,12 @@ impl<'w> Term<'w> {
         if cells % 8 > 0 {
             s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8 - 1]);
         }
-        if self.color && !s.is_empty() {
-            format!("{}{s}{RESET}", CLASS_COLORS[class.min(5)])
-        } else {
-            s
-        }
+        if self.color && !s.is_empty() { format!("{}{s}{RESET}", CLASS_COLORS[class.min(5)]) } else { s }
     }
 
     /// `s` cut to `max` characters with an ellipsis.
     pub fn clip(&self, s: &str, max: usize) -> String {
-        if s.chars().count() <= max {
-            s.to_string()
-        } else {
-            s.chars().take(max - 1).chain(['…']).collect()
-        }
+        if s.chars().count() <= max { s.to_string() } else { s.chars().take(max - 1).chain(['…']).collect() }
     }
 }
 

@@ -9,19 +9,9 @@ pub fn table(ctx: &Ctx) -> Table {
     let rows = CLASSES
         .iter()
         .zip(s.classes)
-        .map(|(c, n)| {
-            vec![
-                Cell::text(*c),
-                Cell::Int(n),
-                Cell::Pct(percent(n, s.parsed)),
-            ]
-        })
+        .map(|(c, n)| vec![Cell::text(*c), Cell::Int(n), Cell::Pct(percent(n, s.parsed))])
         .collect();
-    Table {
-        name: "class",
-        columns: vec!["class", "count", "percent"],
-        rows,
-    }
+    Table { name: "class", columns: vec!["class", "count", "percent"], rows }
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {

@@ -23,11 +23,7 @@ pub fn table(ctx: &Ctx) -> Table {
             ]
         })
         .collect();
-    Table {
-        name: "malformed",
-        columns: vec!["file", "line", "reason", "excerpt"],
-        rows,
-    }
+    Table { name: "malformed", columns: vec!["file", "line", "reason", "excerpt"], rows }
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
@@ -46,13 +42,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     let shown = ctx.top.unwrap_or(10);
     for smp in s.samples.iter().take(shown) {
         let excerpt = t.clip(&crate::text::excerpt(&smp.excerpt, EXCERPT_CHARS), 100);
-        t.dim(&format!(
-            "  {}:{} {}: {}",
-            ctx.file_name(smp.file),
-            smp.line,
-            smp.reason.name(),
-            excerpt
-        ))?;
+        t.dim(&format!("  {}:{} {}: {}", ctx.file_name(smp.file), smp.line, smp.reason.name(), excerpt))?;
     }
     if total as usize > shown {
         t.dim(&format!(

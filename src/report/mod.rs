@@ -2,6 +2,7 @@
 //! for CSV/JSON, and a human view for the terminal. One module per report.
 
 pub mod class;
+pub mod findings;
 pub mod malformed;
 pub mod records;
 pub mod routes;
@@ -59,26 +60,22 @@ pub enum Kind {
     Routes,
     Windows,
     Malformed,
+    Findings,
     Records,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Summary,
         Kind::Class,
         Kind::Status,
         Kind::Routes,
         Kind::Windows,
         Kind::Malformed,
+        Kind::Findings,
         Kind::Records,
     ];
-    pub const DEFAULT: [Kind; 5] = [
-        Kind::Summary,
-        Kind::Class,
-        Kind::Status,
-        Kind::Routes,
-        Kind::Windows,
-    ];
+    pub const DEFAULT: [Kind; 5] = [Kind::Summary, Kind::Class, Kind::Status, Kind::Routes, Kind::Windows];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -88,6 +85,7 @@ impl Kind {
             Kind::Routes => "routes",
             Kind::Windows => "windows",
             Kind::Malformed => "malformed",
+            Kind::Findings => "findings",
             Kind::Records => "records",
         }
     }
@@ -104,6 +102,8 @@ pub struct Ctx<'a> {
     pub window: i64,
     /// Row limit for routes and status (None: all).
     pub top: Option<usize>,
+    /// The `--failures` spec, for display.
+    pub failures: &'a str,
 }
 
 impl Ctx<'_> {
@@ -122,11 +122,8 @@ pub fn table(kind: Kind, ctx: &Ctx) -> Table {
         Kind::Routes => routes::table(ctx),
         Kind::Windows => windows::table(ctx),
         Kind::Malformed => malformed::table(ctx),
-        Kind::Records => Table {
-            name: "records",
-            columns: records::COLUMNS.to_vec(),
-            rows: Vec::new(),
-        },
+        Kind::Findings => findings::table(ctx),
+        Kind::Records => Table { name: "records", columns: records::COLUMNS.to_vec(), rows: Vec::new() },
     }
 }
 
@@ -139,6 +136,7 @@ pub fn show(kind: Kind, ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         Kind::Routes => routes::show(ctx, t),
         Kind::Windows => windows::show(ctx, t),
         Kind::Malformed => malformed::show(ctx, t),
+        Kind::Findings => findings::show(ctx, t),
         Kind::Records => Ok(()),
     }
 }

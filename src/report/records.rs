@@ -42,15 +42,7 @@ impl RecordWriter {
     }
 
     /// Append one record. `scratch` is reused between calls.
-    pub fn write(
-        &self,
-        out: &mut Vec<u8>,
-        scratch: &mut String,
-        file: &str,
-        line: u64,
-        r: &Record,
-        zone: &Zone,
-    ) {
+    pub fn write(&self, out: &mut Vec<u8>, scratch: &mut String, file: &str, line: u64, r: &Record, zone: &Zone) {
         let mut route_buf = Vec::new();
         let route: &[u8] = match r.method {
             Some(_) => {
@@ -67,13 +59,7 @@ impl RecordWriter {
             ("time", time.as_deref().map_or(Field::Null, Field::Str)),
             ("ip", Field::Bytes(r.client)),
             ("user", Field::Bytes(r.user)),
-            (
-                "method",
-                Field::Str(
-                    r.method
-                        .map_or("(none)", |m| std::str::from_utf8(m).unwrap_or("(none)")),
-                ),
-            ),
+            ("method", Field::Str(r.method.map_or("(none)", |m| std::str::from_utf8(m).unwrap_or("(none)")))),
             ("path", Field::Bytes(r.target)),
             ("protocol", Field::Bytes(r.protocol)),
             ("status", status.as_deref().map_or(Field::Dash, Field::Raw)),

@@ -2,18 +2,12 @@
 
 use super::{Cell, Ctx, Table};
 use crate::render::terminal::{Term, thousands};
-use crate::stats::Counts;
+use crate::stats::RouteCounts;
 
 /// Routes sorted by requests descending, then by route bytes.
-fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a Counts)> {
-    let mut v: Vec<(&[u8], &Counts)> = ctx
-        .run
-        .stats
-        .routes
-        .iter()
-        .map(|(k, c)| (&k[..], c))
-        .collect();
-    v.sort_unstable_by(|a, b| b.1.requests.cmp(&a.1.requests).then(a.0.cmp(b.0)));
+pub fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a RouteCounts)> {
+    let mut v: Vec<(&[u8], &RouteCounts)> = ctx.run.stats.routes.iter().map(|(k, c)| (&k[..], c)).collect();
+    v.sort_unstable_by(|a, b| b.1.counts.requests.cmp(&a.1.counts.requests).then(a.0.cmp(b.0)));
     v
 }
 
@@ -24,19 +18,19 @@ pub fn table(ctx: &Ctx) -> Table {
     }
     let rows = v
         .into_iter()
-        .map(|(r, c)| {
+        .map(|(r, rc)| {
+            let c = &rc.counts;
             let mut row = vec![Cell::bytes(r), Cell::Int(c.requests)];
             row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
             row.push(Cell::Int(c.bytes));
             row.push(Cell::Int(c.class[5]));
+            row.push(Cell::Int(c.failures));
             row
         })
         .collect();
     Table {
         name: "routes",
-        columns: vec![
-            "route", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other",
-        ],
+        columns: vec!["route", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures"],
         rows,
     }
 }
@@ -44,24 +38,19 @@ pub fn table(ctx: &Ctx) -> Table {
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     let v = sorted(ctx);
     let top = ctx.top.unwrap_or(10);
-    t.heading(&format!(
-        "Top routes ({} distinct)",
-        thousands(v.len() as u64)
-    ))?;
-    t.dim(&format!(
-        "  {:>12} {:>7} {:>7}  route",
-        "requests", "4xx%", "5xx%"
-    ))?;
-    for (r, c) in v.iter().take(top) {
+    t.heading(&format!("Top routes ({} distinct)", thousands(v.len() as u64)))?;
+    // With a custom --failures set, a fail% column shows its rate too.
+    let custom = ctx.failures != "5xx";
+    let fail_head = if custom { format!(" {:>7}", "fail%") } else { String::new() };
+    t.dim(&format!("  {:>12} {:>7} {:>7}{fail_head}  route", "requests", "4xx%", "5xx%"))?;
+    for (r, rc) in v.iter().take(top) {
+        let c = &rc.counts;
         let p4 = crate::stats::percent(c.class[3], c.requests);
         let p5 = crate::stats::percent(c.class[4], c.requests);
         let route = t.clip(&crate::text::escape(r), 80);
-        let line = format!(
-            "  {:>12} {:>6.1}% {:>6.1}%  {route}",
-            thousands(c.requests),
-            p4,
-            p5
-        );
+        let fail =
+            if custom { format!(" {:>6.1}%", crate::stats::percent(c.failures, c.requests)) } else { String::new() };
+        let line = format!("  {:>12} {:>6.1}% {:>6.1}%{fail}  {route}", thousands(c.requests), p4, p5);
         let class = if p5 >= 5.0 {
             4
         } else if p4 >= 50.0 {
@@ -72,10 +61,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         t.class_line(&line, class)?;
     }
     if v.len() > top {
-        t.dim(&format!(
-            "  … {} more routes",
-            thousands((v.len() - top) as u64)
-        ))?;
+        t.dim(&format!("  … {} more routes", thousands((v.len() - top) as u64)))?;
     }
     t.blank()
 }

@@ -30,11 +30,7 @@ pub fn table(ctx: &Ctx) -> Table {
             ]
         })
         .collect();
-    Table {
-        name: "status",
-        columns: vec!["status", "name", "class", "count", "percent"],
-        rows,
-    }
+    Table { name: "status", columns: vec!["status", "name", "class", "count", "percent"], rows }
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
@@ -45,18 +41,11 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     let labels: Vec<String> = v.iter().take(top).map(|(s, _)| label_of(*s)).collect();
     let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for ((s, n), l) in v.iter().zip(&labels) {
-        let line = format!(
-            "  {l:<w$} {:>12} {:>6.1}%",
-            thousands(*n),
-            percent(*n, parsed)
-        );
+        let line = format!("  {l:<w$} {:>12} {:>6.1}%", thousands(*n), percent(*n, parsed));
         t.class_line(&line, class_index(*s))?;
     }
     if v.len() > top {
-        t.dim(&format!(
-            "  … {} more codes (--top N, or --format csv for all)",
-            v.len() - top
-        ))?;
+        t.dim(&format!("  … {} more codes (--top N, or --format csv for all)", v.len() - top))?;
     }
     t.blank()
 }

@@ -17,13 +17,13 @@ pub fn table(ctx: &Ctx) -> Table {
         vec![Cell::text("first_time"), time(s.first)],
         vec![Cell::text("last_time"), time(s.last)],
         vec![Cell::text("files"), Cell::Int(ctx.run.files.len() as u64)],
-        vec![
-            Cell::text("files_failed"),
-            Cell::Int(ctx.run.failed_inputs as u64),
-        ],
+        vec![Cell::text("files_failed"), Cell::Int(ctx.run.failed_inputs as u64)],
         vec![Cell::text("window"), Cell::text(width_text(ctx.window))],
         vec![Cell::text("time_zone"), Cell::text(z.describe())],
         vec![Cell::text("routes"), Cell::Int(s.routes.len() as u64)],
+        vec![Cell::text("failures"), Cell::Int(s.failures)],
+        vec![Cell::text("failure_rate"), Cell::Pct(crate::stats::percent(s.failures, s.parsed))],
+        vec![Cell::text("failure_codes"), Cell::Text(ctx.failures.to_string())],
     ];
     for r in Reason::ALL {
         rows.push(vec![
@@ -31,22 +31,14 @@ pub fn table(ctx: &Ctx) -> Table {
             Cell::Int(s.malformed[r.index()]),
         ]);
     }
-    Table {
-        name: "summary",
-        columns: vec!["metric", "value"],
-        rows,
-    }
+    Table { name: "summary", columns: vec!["metric", "value"], rows }
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     let s = &ctx.run.stats;
     let z = &ctx.run.zone;
-    let names: Vec<String> = ctx
-        .run
-        .files
-        .iter()
-        .map(|f| format!("{} ({})", crate::text::escape(f.name.as_bytes()), f.format))
-        .collect();
+    let names: Vec<String> =
+        ctx.run.files.iter().map(|f| format!("{} ({})", crate::text::escape(f.name.as_bytes()), f.format)).collect();
     t.heading(&format!("logstat — {}", names.join(", ")))?;
     t.line(&format!(
         "  {} lines · {} parsed · {} malformed · {} body bytes",
@@ -56,18 +48,10 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         human_bytes(s.bytes)
     ))?;
     if let (Some(a), Some(b)) = (s.first, s.last) {
-        t.line(&format!(
-            "  {} → {}  ({})",
-            z.rfc3339(a),
-            z.rfc3339(b),
-            z.describe()
-        ))?;
+        t.line(&format!("  {} → {}  ({})", z.rfc3339(a), z.rfc3339(b), z.describe()))?;
     }
     if ctx.run.failed_inputs > 0 {
-        t.warn(&format!(
-            "  {} input(s) could not be read (see messages above)",
-            ctx.run.failed_inputs
-        ))?;
+        t.warn(&format!("  {} input(s) could not be read (see messages above)", ctx.run.failed_inputs))?;
     }
     t.blank()
 }
@@ -80,9 +64,5 @@ pub fn human_bytes(b: u64) -> String {
         v /= 1000.0;
         u += 1;
     }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
+    if u == 0 { format!("{b} B") } else { format!("{v:.1} {}", UNITS[u]) }
 }

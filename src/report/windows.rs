@@ -8,13 +8,7 @@ use crate::stats::window::width_text;
 /// (start instant, counts) in time order.
 fn series(ctx: &Ctx) -> Vec<(i64, Counts)> {
     let z = &ctx.run.zone;
-    ctx.run
-        .stats
-        .windows
-        .series(ctx.window)
-        .into_iter()
-        .map(|(wall, c)| (z.from_wall(wall).0, c))
-        .collect()
+    ctx.run.stats.windows.series(ctx.window).into_iter().map(|(wall, c)| (z.from_wall(wall).0, c)).collect()
 }
 
 pub fn table(ctx: &Ctx) -> Table {
@@ -26,22 +20,13 @@ pub fn table(ctx: &Ctx) -> Table {
             row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
             row.push(Cell::Int(c.bytes));
             row.push(Cell::Int(c.class[5]));
+            row.push(Cell::Int(c.failures));
             row
         })
         .collect();
     Table {
         name: "windows",
-        columns: vec![
-            "window_start",
-            "requests",
-            "1xx",
-            "2xx",
-            "3xx",
-            "4xx",
-            "5xx",
-            "bytes",
-            "other",
-        ],
+        columns: vec!["window_start", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures"],
         rows,
     }
 }
@@ -51,16 +36,7 @@ const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'
 /// One sparkline character per value, scaled to the maximum.
 pub fn sparkline(values: &[u64]) -> String {
     let max = values.iter().copied().max().unwrap_or(0);
-    values
-        .iter()
-        .map(|&v| {
-            if max == 0 || v == 0 {
-                ' '
-            } else {
-                SPARK[((v * 7 + max - 1) / max) as usize]
-            }
-        })
-        .collect()
+    values.iter().map(|&v| if max == 0 || v == 0 { ' ' } else { SPARK[((v * 7 + max - 1) / max) as usize] }).collect()
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
@@ -69,12 +45,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     if s.is_empty() {
         return Ok(());
     }
-    t.heading(&format!(
-        "Requests per {} window ({} windows, {})",
-        width_text(ctx.window),
-        s.len(),
-        z.describe()
-    ))?;
+    t.heading(&format!("Requests per {} window ({} windows, {})", width_text(ctx.window), s.len(), z.describe()))?;
     let req: Vec<u64> = s.iter().map(|(_, c)| c.requests).collect();
     let err: Vec<u64> = s.iter().map(|(_, c)| c.class[4]).collect();
     let width = t.width().saturating_sub(12).max(20);
@@ -87,25 +58,11 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
             t.class_line(&format!("  {}  5xx", sparkline(part)), 4)?;
         }
     }
-    let (pi, peak) = s
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.1.requests.cmp(&b.1.1.requests).then(b.0.cmp(&a.0)))
-        .expect("non-empty");
-    let (li, low) = s
-        .iter()
-        .enumerate()
-        .min_by(|a, b| a.1.1.requests.cmp(&b.1.1.requests).then(a.0.cmp(&b.0)))
-        .expect("non-empty");
-    t.line(&format!(
-        "  busiest  {}  {} requests",
-        z.rfc3339(s[pi].0),
-        thousands(peak.1.requests)
-    ))?;
-    t.line(&format!(
-        "  quietest {}  {} requests",
-        z.rfc3339(s[li].0),
-        thousands(low.1.requests)
-    ))?;
+    let (pi, peak) =
+        s.iter().enumerate().max_by(|a, b| a.1.1.requests.cmp(&b.1.1.requests).then(b.0.cmp(&a.0))).expect("non-empty");
+    let (li, low) =
+        s.iter().enumerate().min_by(|a, b| a.1.1.requests.cmp(&b.1.1.requests).then(a.0.cmp(&b.0))).expect("non-empty");
+    t.line(&format!("  busiest  {}  {} requests", z.rfc3339(s[pi].0), thousands(peak.1.requests)))?;
+    t.line(&format!("  quietest {}  {} requests", z.rfc3339(s[li].0), thousands(low.1.requests)))?;
     t.blank()
 }

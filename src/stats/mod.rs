@@ -4,6 +4,7 @@
 //! keyed by value, the smallest-N malformed samples by position), so the
 //! result is the same whatever the chunking or thread count.
 
+pub mod failures;
 pub mod route;
 pub mod window;
 
@@ -39,14 +40,17 @@ pub struct Counts {
     pub requests: u64,
     pub class: [u64; 6],
     pub bytes: u64,
+    /// Requests whose status is in the `--failures` set.
+    pub failures: u64,
 }
 
 impl Counts {
     #[inline]
-    pub fn add(&mut self, class: usize, bytes: u64) {
+    pub fn add(&mut self, class: usize, bytes: u64, failed: bool) {
         self.requests += 1;
         self.class[class] += 1;
         self.bytes = self.bytes.saturating_add(bytes);
+        self.failures += failed as u64;
     }
 
     pub fn merge(&mut self, o: &Counts) {
@@ -55,6 +59,7 @@ impl Counts {
             *a += b;
         }
         self.bytes = self.bytes.saturating_add(o.bytes);
+        self.failures += o.failures;
     }
 
     /// Share of 4xx and 5xx, in percent.
@@ -64,10 +69,46 @@ impl Counts {
 }
 
 pub fn percent(n: u64, of: u64) -> f64 {
-    if of == 0 {
-        0.0
-    } else {
-        n as f64 * 100.0 / of as f64
+    if of == 0 { 0.0 } else { n as f64 * 100.0 / of as f64 }
+}
+
+/// Codes counted per route for findings, in this order; the last slot
+/// counts POST requests answered with 301 or 302.
+pub const NOTABLE: [u32; 7] = [401, 403, 404, 429, 444, 499, 503];
+pub const POST_REDIRECT: usize = NOTABLE.len();
+
+#[inline]
+fn notable_index(status: Option<u32>) -> Option<usize> {
+    match status? {
+        401 => Some(0),
+        403 => Some(1),
+        404 => Some(2),
+        429 => Some(3),
+        444 => Some(4),
+        499 => Some(5),
+        503 => Some(6),
+        _ => None,
+    }
+}
+
+/// What a route keeps: its counts plus the notable codes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouteCounts {
+    pub counts: Counts,
+    pub notable: [u64; NOTABLE.len() + 1],
+}
+
+impl RouteCounts {
+    pub fn merge(&mut self, o: &RouteCounts) {
+        self.counts.merge(&o.counts);
+        for (a, b) in self.notable.iter_mut().zip(o.notable) {
+            *a += b;
+        }
+    }
+
+    /// Count of a notable code (see [`NOTABLE`]).
+    pub fn code(&self, code: u32) -> u64 {
+        NOTABLE.iter().position(|c| *c == code).map_or(0, |i| self.notable[i])
     }
 }
 
@@ -89,6 +130,7 @@ pub struct AddCtx<'a> {
     pub zone: &'a Zone,
     pub file: u32,
     pub window: Option<i64>,
+    pub failures: &'a failures::Failures,
 }
 
 #[derive(Clone, Debug)]
@@ -108,7 +150,9 @@ pub struct Stats {
     /// Statuses of four or more digits.
     pub status_big: BTreeMap<u32, u64>,
     pub classes: [u64; 6],
-    pub routes: HashMap<Box<[u8]>, Counts>,
+    /// Requests whose status is in the `--failures` set.
+    pub failures: u64,
+    pub routes: HashMap<Box<[u8]>, RouteCounts>,
     pub windows: Windows,
     /// (chunk index, lines in it), to turn chunk-relative line numbers into
     /// file line numbers once all chunks are in.
@@ -131,6 +175,7 @@ impl Stats {
             status_dash: 0,
             status_big: BTreeMap::new(),
             classes: [0; 6],
+            failures: 0,
             routes: HashMap::new(),
             windows: Windows::new(window),
             chunk_lines: Vec::new(),
@@ -157,7 +202,7 @@ impl Stats {
         let mut start = 0;
         let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_line(ctx.format, bytes) {
             Ok(rec) => {
-                s.add(&rec, ctx.zone);
+                s.add(&rec, ctx.zone, ctx.failures);
                 on_record(n, &rec);
             }
             Err(m) => s.add_malformed(ctx.file, chunk, n, m, bytes),
@@ -178,7 +223,9 @@ impl Stats {
 
     /// Count one parsed record.
     #[inline]
-    pub fn add(&mut self, rec: &Record, zone: &Zone) {
+    pub fn add(&mut self, rec: &Record, zone: &Zone, failures: &failures::Failures) {
+        let failed = failures.contains(rec.status);
+        self.failures += failed as u64;
         self.parsed += 1;
         let class = class_index(rec.status);
         self.classes[class] += 1;
@@ -191,7 +238,7 @@ impl Stats {
         if let Some(t) = rec.time {
             self.first = Some(self.first.map_or(t.unix, |f| f.min(t.unix)));
             self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
-            self.windows.add(zone.wall(t.unix), class, rec.bytes);
+            self.windows.add(zone.wall(t.unix), class, rec.bytes, failed);
         }
         let key: &[u8] = match rec.method {
             Some(_) => {
@@ -200,35 +247,24 @@ impl Stats {
             }
             None => route::NO_ROUTE,
         };
-        match self.routes.get_mut(key) {
-            Some(c) => c.add(class, rec.bytes),
-            None => {
-                let mut c = Counts::default();
-                c.add(class, rec.bytes);
-                self.routes.insert(key.into(), c);
-            }
+        let rc = match self.routes.get_mut(key) {
+            Some(rc) => rc,
+            None => self.routes.entry(key.into()).or_default(),
+        };
+        rc.counts.add(class, rec.bytes, failed);
+        if let Some(i) = notable_index(rec.status) {
+            rc.notable[i] += 1;
+        } else if matches!(rec.status, Some(301 | 302)) && rec.method == Some(b"POST") {
+            rc.notable[POST_REDIRECT] += 1;
         }
     }
 
-    pub fn add_malformed(
-        &mut self,
-        file: u32,
-        chunk: u32,
-        local_line: u64,
-        m: Malformed,
-        line: &[u8],
-    ) {
+    pub fn add_malformed(&mut self, file: u32, chunk: u32, local_line: u64, m: Malformed, line: &[u8]) {
         self.malformed[m.reason.index()] += 1;
         if self.samples.len() < MAX_SAMPLES {
             let line = crate::parse::trim_cr(line);
             let cut = &line[..line.len().min(EXCERPT_BYTES)];
-            self.samples.push(Sample {
-                file,
-                chunk,
-                line: local_line,
-                reason: m.reason,
-                excerpt: cut.into(),
-            });
+            self.samples.push(Sample { file, chunk, line: local_line, reason: m.reason, excerpt: cut.into() });
         }
     }
 
@@ -241,8 +277,7 @@ impl Stats {
         }
         if !other.samples.is_empty() {
             self.samples.extend(other.samples);
-            self.samples
-                .sort_unstable_by(|a, b| (a.file, a.chunk, a.line).cmp(&(b.file, b.chunk, b.line)));
+            self.samples.sort_unstable_by(|a, b| (a.file, a.chunk, a.line).cmp(&(b.file, b.chunk, b.line)));
             self.samples.truncate(MAX_SAMPLES);
         }
         self.bytes = self.bytes.saturating_add(other.bytes);
@@ -258,6 +293,7 @@ impl Stats {
         for (a, b) in self.classes.iter_mut().zip(other.classes) {
             *a += b;
         }
+        self.failures += other.failures;
         // Merge the smaller route table into the larger one.
         let mut routes = other.routes;
         if self.routes.len() < routes.len() {
@@ -289,13 +325,8 @@ impl Stats {
 
     /// Every status seen with its count: (status or None for `-`, count).
     pub fn status_counts(&self) -> Vec<(Option<u32>, u64)> {
-        let mut v: Vec<(Option<u32>, u64)> = self
-            .status
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(s, n)| (Some(s as u32), *n))
-            .collect();
+        let mut v: Vec<(Option<u32>, u64)> =
+            self.status.iter().enumerate().filter(|(_, n)| **n > 0).map(|(s, n)| (Some(s as u32), *n)).collect();
         v.extend(self.status_big.iter().map(|(s, n)| (Some(*s), *n)));
         if self.status_dash > 0 {
             v.push((None, self.status_dash));
@@ -304,7 +335,7 @@ impl Stats {
     }
 }
 
-fn merge_routes(into: &mut HashMap<Box<[u8]>, Counts>, from: HashMap<Box<[u8]>, Counts>) {
+fn merge_routes(into: &mut HashMap<Box<[u8]>, RouteCounts>, from: HashMap<Box<[u8]>, RouteCounts>) {
     for (k, c) in from {
         into.entry(k).or_default().merge(&c);
     }

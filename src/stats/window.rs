@@ -30,23 +30,18 @@ pub struct Windows {
 
 impl Windows {
     pub fn new(width: Option<i64>) -> Self {
-        Windows {
-            width: width.unwrap_or(LEVELS[0]),
-            auto: width.is_none(),
-            buckets: HashMap::new(),
-            cur: None,
-        }
+        Windows { width: width.unwrap_or(LEVELS[0]), auto: width.is_none(), buckets: HashMap::new(), cur: None }
     }
 
     #[inline]
-    pub fn add(&mut self, wall: i64, class: usize, bytes: u64) {
+    pub fn add(&mut self, wall: i64, class: usize, bytes: u64, failed: bool) {
         let key = (wall - origin(self.width)).div_euclid(self.width);
         match &mut self.cur {
-            Some((k, c)) if *k == key => c.add(class, bytes),
+            Some((k, c)) if *k == key => c.add(class, bytes, failed),
             _ => {
                 self.flush();
                 let mut c = Counts::default();
-                c.add(class, bytes);
+                c.add(class, bytes, failed);
                 self.cur = Some((key, c));
             }
         }
@@ -81,10 +76,7 @@ impl Windows {
         let (from, to) = (origin(self.width), origin(width));
         for (k, c) in old {
             let start = k * self.width + from;
-            self.buckets
-                .entry((start - to).div_euclid(width))
-                .or_default()
-                .merge(&c);
+            self.buckets.entry((start - to).div_euclid(width)).or_default().merge(&c);
         }
         self.width = width;
     }
@@ -118,20 +110,9 @@ impl Windows {
             return Vec::new();
         };
         if ((hi - lo) as u64) < MAX_BUCKETS as u64 {
-            (lo..=hi)
-                .map(|k| {
-                    (
-                        k * width + org,
-                        w.buckets.get(&k).copied().unwrap_or_default(),
-                    )
-                })
-                .collect()
+            (lo..=hi).map(|k| (k * width + org, w.buckets.get(&k).copied().unwrap_or_default())).collect()
         } else {
-            let mut v: Vec<(i64, Counts)> = w
-                .buckets
-                .into_iter()
-                .map(|(k, c)| (k * width + org, c))
-                .collect();
+            let mut v: Vec<(i64, Counts)> = w.buckets.into_iter().map(|(k, c)| (k * width + org, c)).collect();
             v.sort_unstable_by_key(|(k, _)| *k);
             v
         }
@@ -202,10 +183,10 @@ mod tests {
     #[test]
     fn merge_and_rollup() {
         let mut a = Windows::new(None);
-        a.add(0, 1, 10);
-        a.add(61, 1, 10);
+        a.add(0, 1, 10, false);
+        a.add(61, 1, 10, false);
         let mut b = Windows::new(None);
-        b.add(3_599, 4, 1);
+        b.add(3_599, 4, 1, true);
         a.merge(b);
         let s = a.series(3_600);
         assert_eq!(s.len(), 1);
@@ -222,7 +203,7 @@ mod tests {
         let mut w = Windows::new(Some(604_800));
         // 2024-01-31 is a Wednesday; its week starts Monday 2024-01-29.
         let wed = crate::parse::time::days_from_civil(2024, 1, 31) * 86_400 + 3_600;
-        w.add(wed, 1, 0);
+        w.add(wed, 1, 0, false);
         let mon = crate::parse::time::days_from_civil(2024, 1, 29) * 86_400;
         assert_eq!(w.series(604_800)[0].0, mon);
     }

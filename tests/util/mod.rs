@@ -18,9 +18,7 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        Env { dir: tempfile::tempdir().expect("tempdir") }
     }
 
     pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -49,21 +47,13 @@ pub fn stdout_of(cmd: &mut Command, code: i32) -> String {
 
 /// `metric -> value` from a summary CSV.
 pub fn summary(csv: &str) -> std::collections::HashMap<String, String> {
-    csv.lines()
-        .skip(1)
-        .filter_map(|l| l.split_once(','))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    csv.lines().skip(1).filter_map(|l| l.split_once(',')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// Parse CSV text into rows of fields.
 pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    r.records()
-        .map(|x| x.expect("csv").iter().map(str::to_string).collect())
-        .collect()
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    r.records().map(|x| x.expect("csv").iter().map(str::to_string).collect()).collect()
 }
 
 /// ../shared/real-logs, when present.
