@@ -76,7 +76,8 @@ pub fn trim_cr(line: &[u8]) -> &[u8] {
 /// Parse one line (without its `\n`) with `fmt`.
 pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
     let line = trim_cr(line);
-    if line.iter().all(|&b| b == b' ' || b == b'\t') {
+    // Only lines that start with white space can be blank: no full scan.
+    if line.first().is_none_or(|&b| b == b' ' || b == b'\t') && line.iter().all(|&b| b == b' ' || b == b'\t') {
         return Err(bad(Reason::Blank, None));
     }
     let mut rec = Record::empty();

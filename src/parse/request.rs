@@ -21,7 +21,7 @@ pub fn split(req: &[u8]) -> (Option<&[u8]>, &[u8], &[u8]) {
     }
     if let Some(sp) = memrchr(b' ', rest) {
         let proto = &rest[sp + 1..];
-        if proto.starts_with(b"HTTP/") {
+        if proto.len() >= 5 && proto[..5].iter().zip(b"HTTP/").all(|(a, b)| a == b) {
             let target = trim_end(&rest[..sp]);
             return (Some(method), if target.is_empty() { b"-" } else { target }, proto);
         }

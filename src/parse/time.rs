@@ -34,9 +34,20 @@ fn d2(b: &[u8]) -> Option<u32> {
 
 #[inline]
 fn month_index(m: &[u8]) -> Option<u32> {
-    // Dispatch on the first letter; at most three candidates each.
-    MONTHS.iter().position(|x| x[..] == m[..3]).map(|i| i as u32 + 1)
+    // One integer compare per month instead of a slice compare.
+    let key = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+    MONTH_KEYS.iter().position(|k| *k == key).map(|i| i as u32 + 1)
 }
+
+const MONTH_KEYS: [u32; 12] = {
+    let mut k = [0u32; 12];
+    let mut i = 0;
+    while i < 12 {
+        k[i] = u32::from_le_bytes([MONTHS[i][0], MONTHS[i][1], MONTHS[i][2], 0]);
+        i += 1;
+    }
+    k
+};
 
 /// Parse `dd/Mon/yyyy:HH:MM:SS ±hhmm` (exactly 26 bytes).
 pub fn parse_clf(b: &[u8]) -> Result<LogTime, TimeError> {
