@@ -8,7 +8,7 @@ use crate::cli::{Cli, ColorArg, MmapArg, OutFormat};
 use crate::engine::{FormatChoice, Options};
 use crate::error::UsageError;
 use crate::format::presets;
-use crate::input::{MmapPolicy, Source, chunk::CHUNK_BYTES};
+use crate::input::{MmapPolicy, Source, chunk::CHUNK_BYTES, glob};
 use crate::report::Kind;
 use crate::stats::window::parse_width;
 use crate::zone::Zone;
@@ -39,7 +39,22 @@ impl Config {
             }
             vec![Source::Stdin]
         } else {
-            cli.files.iter().map(|f| Source::from_arg(f)).collect()
+            let mut v = Vec::new();
+            for f in &cli.files {
+                match f.to_str() {
+                    // A quoted glob that is not itself a file name: expand it here.
+                    Some(s) if glob::has_magic(s) && !std::path::Path::new(s).exists() => {
+                        let found = glob::expand(s).unwrap_or_default();
+                        if found.is_empty() {
+                            // Reported as an unreadable input (exit 1), like a missing file.
+                            v.push(Source::Path(s.into()));
+                        }
+                        v.extend(found.into_iter().map(Source::Path));
+                    }
+                    _ => v.push(Source::from_arg(f)),
+                }
+            }
+            v
         };
         let mut reports = Vec::new();
         for r in &cli.report {
@@ -101,6 +116,10 @@ impl Config {
             }
             _ => {}
         }
+        let chunk_delay = std::env::var("LOGSTAT_CHUNK_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(std::time::Duration::from_millis);
         let failures = crate::stats::failures::Failures::parse(&cli.failures).map_err(usage)?;
         if cli.threads == Some(0) {
             return Err(usage("--threads must be at least 1"));
@@ -124,7 +143,7 @@ impl Config {
             output,
             output_dir: cli.output_dir,
             top: cli.top,
-            engine: Options { format, zone, window, mmap, chunk_bytes, failures },
+            engine: Options { format, zone, window, mmap, chunk_bytes, chunk_delay, failures },
             threads: cli.threads,
             color,
             raw_csv: cli.raw_csv,

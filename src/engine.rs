@@ -14,8 +14,11 @@ use rayon::prelude::*;
 use crate::error::InputError;
 use crate::format::LogFormat;
 use crate::format::detect::{self, Detection};
+use crate::input::decompress::Compression;
+use crate::input::mmap::GuardedMap;
 use crate::input::{self, MmapPolicy, Opened, Source, chunk};
 use crate::report::records::RecordWriter;
+use crate::stats::MAX_LINE_BYTES;
 use crate::stats::{AddCtx, Stats};
 use crate::zone::Zone;
 
@@ -34,6 +37,9 @@ pub struct Options {
     pub window: Option<i64>,
     pub mmap: MmapPolicy,
     pub chunk_bytes: usize,
+    /// Testing knob (`LOGSTAT_CHUNK_DELAY_MS`): sleep after each mapped
+    /// chunk, so a test can truncate a file in the middle of a run.
+    pub chunk_delay: Option<std::time::Duration>,
     /// Statuses counted as failures.
     pub failures: crate::stats::failures::Failures,
 }
@@ -96,30 +102,27 @@ pub fn run(
             }
         };
         let mut ctx = FileCtx { idx: idx as u32, name: &name, opts, zone: &mut zone, notify: &mut *notify };
-        let result = match opened {
+        let outcome = match opened {
             Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
-            Opened::Stream(r) => ctx.run_stream(r, records.as_mut()),
-        };
-        match result {
-            Ok((mut stats, format, bytes_read)) => {
-                stats.fix_lines();
-                files.push(FileInfo {
-                    name,
-                    format,
-                    lines: stats.lines,
-                    parsed: stats.parsed,
-                    malformed: stats.malformed_total(),
-                    first: stats.first,
-                    last: stats.last,
-                    bytes_read,
-                });
-                total.merge(stats);
-            }
-            Err(FileError::Write(e)) => return Err(e),
-            Err(FileError::Read(source)) => {
-                notify(Notice::InputFailed(&InputError::Io { path: name, source }));
-                failed += 1;
-            }
+            Opened::Stream(r, c) => ctx.run_stream(r, c, records.as_mut()),
+        }?;
+        let mut stats = outcome.stats;
+        stats.fix_lines();
+        files.push(FileInfo {
+            name: name.clone(),
+            format: outcome.format,
+            lines: stats.lines,
+            parsed: stats.parsed,
+            malformed: stats.malformed_total(),
+            first: stats.first,
+            last: stats.last,
+            bytes_read: outcome.bytes_read,
+        });
+        total.merge(stats);
+        if let Some(source) = outcome.error {
+            // What was read before the error is counted; the input is failed.
+            notify(Notice::InputFailed(&InputError::Io { path: name, source }));
+            failed += 1;
         }
     }
     let names = inputs.iter().map(Source::name).collect();
@@ -161,8 +164,11 @@ impl FileCtx<'_> {
         self.zone.clone().unwrap_or(Zone::Fixed(0))
     }
 
-    /// A whole input in memory (a map).
-    fn run_bytes(&mut self, data: &[u8], records: Option<&mut RecordsOut>) -> Result<(Stats, String, u64), FileError> {
+    /// A memory-mapped input. After each chunk the mapping's guard and the
+    /// file's size are checked; chunks that a truncation touched are dropped
+    /// and the input is reported as cut short.
+    fn run_bytes(&mut self, map: &GuardedMap, records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
+        let data: &[u8] = map;
         let format = self.choose(data, true);
         let zone = self.zone();
         let ctx = AddCtx {
@@ -172,37 +178,56 @@ impl FileCtx<'_> {
             window: self.opts.window,
             failures: &self.opts.failures,
         };
+        let base = data.as_ptr() as usize;
+        let delay = self.opts.chunk_delay;
+        let intact = |c: &[u8]| {
+            if let Some(d) = delay {
+                std::thread::sleep(d);
+            }
+            let end = (c.as_ptr() as usize - base + c.len()) as u64;
+            !map.faulted() && end <= map.current_len()
+        };
         let chunks = chunk::split(data, self.opts.chunk_bytes);
-        let stats = match records {
-            None => fold_chunks(&ctx, &chunks, 0),
+        let (stats, lost) = match records {
+            None => fold_checked(&ctx, &chunks, &intact),
             Some(rec) => {
                 let mut total = Stats::new(self.opts.window);
+                let mut lost = 0;
                 let mut line0 = 0;
                 let batch = rayon::current_num_threads() * 4;
                 for (b, group) in chunks.chunks(batch).enumerate() {
-                    total.merge(
-                        records_batch(&ctx, self.name, group, (b * batch) as u32, &mut line0, rec)
-                            .map_err(FileError::Write)?,
-                    );
+                    let (s, l) = records_batch(&ctx, self.name, group, (b * batch) as u32, &mut line0, rec, &intact)?;
+                    total.merge(s);
+                    lost += l;
                 }
-                total
+                (total, lost)
             }
         };
         PROGRESS.fetch_add(data.len() as u64, Ordering::Relaxed);
-        Ok((stats, format.name.clone(), data.len() as u64))
+        let error = (lost > 0).then(|| {
+            std::io::Error::other(format!(
+                "the file shrank while being read (truncated, e.g. by logrotate copytruncate): {lost} of {} bytes were not counted",
+                data.len()
+            ))
+        });
+        Ok(Outcome { stats, format: format.name.clone(), bytes_read: data.len() as u64 - lost, error })
     }
 
-    /// A stream, read in batches of chunks into one reused buffer.
+    /// A stream, read in batches of chunks into one reused buffer. A line
+    /// longer than [`MAX_LINE_BYTES`] is skipped to its end and counted
+    /// malformed, so the buffer never grows past that.
     fn run_stream(
         &mut self,
         mut r: Box<dyn Read + Send>,
+        compression: Compression,
         mut records: Option<&mut RecordsOut>,
-    ) -> Result<(Stats, String, u64), FileError> {
+    ) -> std::io::Result<Outcome> {
         let chunk_bytes = self.opts.chunk_bytes;
         // At least 1 MiB, so format detection always sees a real sample.
-        let mut buf = vec![0u8; (chunk_bytes * rayon::current_num_threads().max(1) * 4).max(1 << 20)];
-        let mut fill = Filler { filled: 0, eof: false, bytes_read: 0 };
-        fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
+        let batch = (chunk_bytes * rayon::current_num_threads().max(1) * 4).max(1 << 20);
+        let mut buf = vec![0u8; batch];
+        let mut fill = Filler { filled: 0, eof: false, bytes_read: 0, error: None };
+        fill.fill(&mut r, &mut buf);
         let format = self.choose(&buf[..fill.filled], fill.eof);
         let zone = self.zone();
         let ctx = AddCtx {
@@ -214,16 +239,40 @@ impl FileCtx<'_> {
         };
         let mut total = Stats::new(self.opts.window);
         let (mut chunk_idx, mut line0) = (0u32, 0u64);
+        // Inside an overlong line: its first bytes, kept for the excerpt.
+        let mut overlong: Option<Vec<u8>> = None;
         while fill.filled > 0 {
+            if let Some(head) = &overlong {
+                // Drop bytes up to the end of the overlong line.
+                match memchr::memchr(b'\n', &buf[..fill.filled]) {
+                    Some(i) => {
+                        total.add_overlong(self.idx, chunk_idx, head);
+                        chunk_idx += 1;
+                        line0 += 1;
+                        overlong = None;
+                        buf.copy_within(i + 1..fill.filled, 0);
+                        fill.filled -= i + 1;
+                    }
+                    None => fill.filled = 0,
+                }
+                fill.fill(&mut r, &mut buf);
+                continue;
+            }
             let cut = if fill.eof {
                 fill.filled
             } else {
                 match memchr::memrchr(b'\n', &buf[..fill.filled]) {
                     Some(i) => i + 1,
+                    None if buf.len() > MAX_LINE_BYTES => {
+                        overlong = Some(buf[..crate::stats::EXCERPT_BYTES].to_vec());
+                        fill.filled = 0;
+                        fill.fill(&mut r, &mut buf);
+                        continue;
+                    }
                     None => {
                         // One line longer than the buffer: grow and read on.
-                        buf.resize(buf.len() * 2, 0);
-                        fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
+                        buf.resize((buf.len() * 2).min(MAX_LINE_BYTES + batch), 0);
+                        fill.fill(&mut r, &mut buf);
                         continue;
                     }
                 }
@@ -231,37 +280,47 @@ impl FileCtx<'_> {
             let chunks = chunk::split(&buf[..cut], chunk_bytes);
             let s = match records.as_deref_mut() {
                 None => fold_chunks(&ctx, &chunks, chunk_idx),
-                Some(rec) => {
-                    records_batch(&ctx, self.name, &chunks, chunk_idx, &mut line0, rec).map_err(FileError::Write)?
-                }
+                Some(rec) => records_batch(&ctx, self.name, &chunks, chunk_idx, &mut line0, rec, &|_| true)?.0,
             };
             total.merge(s);
             chunk_idx += chunks.len() as u32;
             PROGRESS.fetch_add(cut as u64, Ordering::Relaxed);
             buf.copy_within(cut..fill.filled, 0);
             fill.filled -= cut;
-            fill.fill(&mut r, &mut buf).map_err(FileError::Read)?;
+            fill.fill(&mut r, &mut buf);
         }
-        Ok((total, format.name.clone(), fill.bytes_read))
+        if let Some(head) = &overlong {
+            total.add_overlong(self.idx, chunk_idx, head);
+        }
+        let mut name = format.name.clone();
+        if let Some(c) = compression.label() {
+            name = format!("{name} ({c})");
+        }
+        Ok(Outcome { stats: total, format: name, bytes_read: fill.bytes_read, error: fill.error })
     }
 }
 
-/// Reading an input failed (reported, the run goes on), or writing records
-/// failed (the run stops).
-enum FileError {
-    Read(std::io::Error),
-    Write(std::io::Error),
+/// What one input gave.
+struct Outcome {
+    stats: Stats,
+    /// The format's name (with the compression, if any).
+    format: String,
+    bytes_read: u64,
+    /// A read error that ended the input early (what came before is counted).
+    error: Option<std::io::Error>,
 }
 
 struct Filler {
     filled: usize,
     eof: bool,
     bytes_read: u64,
+    /// A read error ends the input like EOF, and is kept to be reported.
+    error: Option<std::io::Error>,
 }
 
 impl Filler {
-    /// Read until the buffer is full or the input ends.
-    fn fill(&mut self, r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<()> {
+    /// Read until the buffer is full or the input ends (or fails).
+    fn fill(&mut self, r: &mut dyn Read, buf: &mut [u8]) {
         while !self.eof && self.filled < buf.len() {
             match r.read(&mut buf[self.filled..]) {
                 Ok(0) => self.eof = true,
@@ -270,10 +329,12 @@ impl Filler {
                     self.bytes_read += n as u64;
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                }
             }
         }
-        Ok(())
     }
 }
 
@@ -299,6 +360,36 @@ fn fold_chunks(ctx: &AddCtx, chunks: &[&[u8]], first_idx: u32) -> Stats {
         )
 }
 
+/// Like [`fold_chunks`], but each chunk goes into a scratch `Stats` that is
+/// kept only if `intact(chunk)` holds afterwards. Returns the bytes dropped.
+fn fold_checked(ctx: &AddCtx, chunks: &[&[u8]], intact: &(dyn Fn(&[u8]) -> bool + Sync)) -> (Stats, u64) {
+    let window = ctx.window;
+    chunks
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Stats::new(window), Stats::new(window), 0u64),
+            |(mut acc, mut scratch, mut lost), (i, c)| {
+                scratch.add_chunk(ctx, i as u32, c, |_, _| {});
+                if intact(c) {
+                    acc.merge(std::mem::replace(&mut scratch, Stats::new(window)));
+                } else {
+                    scratch = Stats::new(window);
+                    lost += c.len() as u64;
+                }
+                (acc, scratch, lost)
+            },
+        )
+        .map(|(acc, _, lost)| (acc, lost))
+        .reduce(
+            || (Stats::new(window), 0),
+            |(mut a, la), (b, lb)| {
+                a.merge(b);
+                (a, la + lb)
+            },
+        )
+}
+
 /// Parse a batch of chunks in parallel, each into its own output buffer, and
 /// write the buffers in file order. `line0` is the file line number before
 /// the batch and advances past it.
@@ -309,14 +400,15 @@ fn records_batch(
     first_idx: u32,
     line0: &mut u64,
     rec: &mut RecordsOut,
-) -> std::io::Result<Stats> {
+    intact: &(dyn Fn(&[u8]) -> bool + Sync),
+) -> std::io::Result<(Stats, u64)> {
     let mut starts = Vec::with_capacity(chunks.len());
     for c in chunks {
         starts.push(*line0);
         *line0 += chunk::count_lines(c);
     }
     let writer = &rec.writer;
-    let parts: Vec<(Stats, Vec<u8>)> = chunks
+    let parts: Vec<(Stats, Vec<u8>, bool, u64)> = chunks
         .par_iter()
         .zip(starts.par_iter())
         .enumerate()
@@ -327,13 +419,19 @@ fn records_batch(
             s.add_chunk(ctx, first_idx + i as u32, c, |n, r| {
                 writer.write(&mut out, &mut scratch, file, start + n, r, ctx.zone);
             });
-            (s, out)
+            let ok = intact(c);
+            (s, out, ok, c.len() as u64)
         })
         .collect();
     let mut total = Stats::new(ctx.window);
-    for (s, out) in parts {
-        rec.out.write_all(&out)?;
-        total.merge(s);
+    let mut lost = 0;
+    for (s, out, ok, len) in parts {
+        if ok {
+            rec.out.write_all(&out)?;
+            total.merge(s);
+        } else {
+            lost += len;
+        }
     }
-    Ok(total)
+    Ok((total, lost))
 }

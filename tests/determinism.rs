@@ -17,6 +17,7 @@ fn run_lib(path: &std::path::Path, threads: usize, chunk: usize, mmap: MmapPolic
         window: None,
         mmap,
         chunk_bytes: chunk,
+        chunk_delay: None,
         failures: Default::default(),
     };
     let run = pool.install(|| engine::run(&[Source::Path(path.to_path_buf())], &opts, &mut |_| {}, None)).unwrap();

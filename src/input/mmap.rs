@@ -1,6 +1,23 @@
-//! The one `unsafe` in logstat: memory-mapping a log file.
+//! The one `unsafe` corner of logstat: memory-mapping a log file, guarded
+//! against files that shrink underneath us.
+//!
+//! Policy (`--mmap`): `auto` maps regular files of at least
+//! [`MIN_MAP_BYTES`] and reads the rest; `always` maps every non-empty
+//! regular file; `never` reads. Compressed files and stdin are always read.
+//!
+//! A file truncated while mapped (logrotate's `copytruncate` does this to
+//! the live log) makes the lost pages raise SIGBUS on access, which would
+//! kill the process. logstat installs a SIGBUS handler that, for a fault
+//! inside one of its registered mappings, maps a zero-filled page over the
+//! lost page and flags that mapping; the access then reads zeros and the run
+//! goes on. The engine drops every chunk that a truncation touched (it checks
+//! the flag and the file's size after each chunk), so zeros are never
+//! counted, and reports the input as cut short (exit code 1). A SIGBUS
+//! outside our mappings gets the default action, as before.
 
 use std::fs::File;
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use memmap2::Mmap;
 
@@ -8,18 +25,118 @@ use memmap2::Mmap;
 /// saves on small files.
 pub const MIN_MAP_BYTES: u64 = 1 << 20;
 
-/// Map `file` read-only.
-///
-/// SAFETY: `Mmap::map` is unsafe because the mapped bytes can change or
-/// vanish underneath us if another process modifies the file. logstat only
-/// reads the map as `&[u8]` and makes no assumption about its contents (every
-/// byte sequence parses or is counted malformed), so concurrent *appends* and
-/// rewrites are harmless. A file *truncated* while mapped (logrotate's
-/// `copytruncate`) makes access to the lost pages raise SIGBUS; the `auto`
-/// policy therefore maps only files of at least [`MIN_MAP_BYTES`], and
-/// `--mmap never` reads with ordinary reads for live files that may be
-/// truncated. (A guarded policy for live files is tracked in the robustness
-/// issue.)
-pub fn map(file: &File) -> std::io::Result<Mmap> {
-    unsafe { Mmap::map(file) }
+const SLOTS: usize = 64;
+static STARTS: [AtomicUsize; SLOTS] = [const { AtomicUsize::new(0) }; SLOTS];
+static ENDS: [AtomicUsize; SLOTS] = [const { AtomicUsize::new(0) }; SLOTS];
+static FAULTED: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
+static PAGE: AtomicUsize = AtomicUsize::new(4096);
+static INSTALL: Once = Once::new();
+
+extern "C" fn on_sigbus(_sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo_t for SA_SIGINFO handlers.
+    let addr = unsafe { (*info).si_addr() } as usize;
+    let page = PAGE.load(Ordering::Relaxed);
+    for i in 0..SLOTS {
+        let (s, e) = (STARTS[i].load(Ordering::Acquire), ENDS[i].load(Ordering::Acquire));
+        if s != 0 && addr >= s && addr < e {
+            let at = addr & !(page - 1);
+            // SAFETY: `at` is a page inside a mapping we own; replacing it
+            // with a private anonymous page (zeros) is what keeps the read
+            // from faulting again. mmap is async-signal-safe.
+            let r = unsafe {
+                libc::mmap(
+                    at as *mut libc::c_void,
+                    page,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+                    -1,
+                    0,
+                )
+            };
+            if r != libc::MAP_FAILED {
+                FAULTED[i].store(true, Ordering::Release);
+                return;
+            }
+        }
+    }
+    // Not ours: restore the default action; the faulting access runs again
+    // and the process ends with SIGBUS as it would have without us.
+    // SAFETY: signal() with SIG_DFL is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGBUS, libc::SIG_DFL);
+    }
+}
+
+fn install() {
+    INSTALL.call_once(|| {
+        // SAFETY: sysconf and sigaction with a zeroed, filled-in struct.
+        unsafe {
+            let p = libc::sysconf(libc::_SC_PAGESIZE);
+            if p > 0 {
+                PAGE.store(p as usize, Ordering::Relaxed);
+            }
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_sigbus as *const () as usize;
+            sa.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(libc::SIGBUS, &sa, std::ptr::null_mut());
+        }
+    });
+}
+
+/// A read-only mapping registered with the SIGBUS guard.
+pub struct GuardedMap {
+    map: Mmap,
+    file: File,
+    slot: Option<usize>,
+}
+
+impl GuardedMap {
+    /// Whether a truncation has hit this mapping so far.
+    pub fn faulted(&self) -> bool {
+        self.slot.is_some_and(|i| FAULTED[i].load(Ordering::Acquire))
+    }
+
+    /// The file's length now (it may have shrunk since mapping).
+    pub fn current_len(&self) -> u64 {
+        self.file.metadata().map_or(0, |m| m.len())
+    }
+}
+
+impl std::ops::Deref for GuardedMap {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.map
+    }
+}
+
+impl Drop for GuardedMap {
+    fn drop(&mut self) {
+        if let Some(i) = self.slot {
+            STARTS[i].store(0, Ordering::Release);
+            ENDS[i].store(0, Ordering::Release);
+            FAULTED[i].store(false, Ordering::Release);
+        }
+    }
+}
+
+/// Map `file` read-only under the guard. Fails (and the caller reads
+/// instead) when all guard slots are in use.
+pub fn map(file: File) -> std::io::Result<GuardedMap> {
+    install();
+    // SAFETY: `Mmap::map` is unsafe because another process may change the
+    // file while it is mapped. Changed bytes are harmless (every byte
+    // sequence parses or is counted malformed, and nothing assumes UTF-8);
+    // lost pages (truncation) are turned from SIGBUS into zeros by the guard
+    // above, and the engine discards what they touched.
+    let map = unsafe { Mmap::map(&file)? };
+    let (s, e) = (map.as_ptr() as usize, map.as_ptr() as usize + map.len());
+    for i in 0..SLOTS {
+        if STARTS[i].compare_exchange(0, s, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            FAULTED[i].store(false, Ordering::Release);
+            ENDS[i].store(e, Ordering::Release);
+            return Ok(GuardedMap { map, file, slot: Some(i) });
+        }
+    }
+    Err(std::io::Error::other("too many mapped files"))
 }

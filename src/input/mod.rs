@@ -2,6 +2,8 @@
 //! regular files, a stream for stdin and everything else.
 
 pub mod chunk;
+pub mod decompress;
+pub mod glob;
 pub mod mmap;
 
 use std::fs::File;
@@ -9,6 +11,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use crate::error::InputError;
+use decompress::Compression;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -41,13 +44,18 @@ pub enum MmapPolicy {
 
 /// An opened input.
 pub enum Opened {
-    Mapped(memmap2::Mmap),
-    Stream(Box<dyn Read + Send>),
+    Mapped(mmap::GuardedMap),
+    /// A stream, and the compression it was decoded from.
+    Stream(Box<dyn Read + Send>, Compression),
 }
 
 pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
     let path = match src {
-        Source::Stdin => return Ok(Opened::Stream(Box::new(std::io::stdin()))),
+        Source::Stdin => {
+            let (r, c) = decompress::decode_reader(std::io::stdin())
+                .map_err(|source| InputError::Io { path: "-".to_string(), source })?;
+            return Ok(Opened::Stream(r, c));
+        }
         Source::Path(p) => p,
     };
     let name = src.name();
@@ -57,6 +65,12 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
         return Err(InputError::Directory { path: name });
     }
     let file = File::open(path).map_err(io)?;
+    let mut magic = [0u8; 4];
+    let n = std::os::unix::fs::FileExt::read_at(&file, &mut magic, 0).unwrap_or(0);
+    if Compression::sniff(&magic[..n]) != Compression::None {
+        let (r, c) = decompress::decode_reader(file).map_err(io)?;
+        return Ok(Opened::Stream(r, c));
+    }
     let want_map = match policy {
         MmapPolicy::Never => false,
         MmapPolicy::Always => meta.is_file() && meta.len() > 0,
@@ -64,9 +78,9 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
     };
     if want_map {
         // A failed mapping is not an error: fall back to reading.
-        if let Ok(m) = mmap::map(&file) {
+        if let Ok(m) = file.try_clone().and_then(mmap::map) {
             return Ok(Opened::Mapped(m));
         }
     }
-    Ok(Opened::Stream(Box::new(file)))
+    Ok(Opened::Stream(Box::new(file), Compression::None))
 }

@@ -23,10 +23,11 @@ pub enum Reason {
     BadStatus,
     BadBytes,
     Mismatch,
+    TooLong,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::Blank,
         Reason::UnclosedQuote,
         Reason::MissingTimestamp,
@@ -34,6 +35,7 @@ impl Reason {
         Reason::BadStatus,
         Reason::BadBytes,
         Reason::Mismatch,
+        Reason::TooLong,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +47,7 @@ impl Reason {
             Reason::BadStatus => "bad-status",
             Reason::BadBytes => "bad-bytes",
             Reason::Mismatch => "format-mismatch",
+            Reason::TooLong => "too-long",
         }
     }
 

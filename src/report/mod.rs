@@ -2,6 +2,7 @@
 //! for CSV/JSON, and a human view for the terminal. One module per report.
 
 pub mod class;
+pub mod files;
 pub mod findings;
 pub mod malformed;
 pub mod records;
@@ -55,6 +56,7 @@ pub struct Table {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Summary,
+    Files,
     Class,
     Status,
     Routes,
@@ -65,8 +67,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Summary,
+        Kind::Files,
         Kind::Class,
         Kind::Status,
         Kind::Routes,
@@ -80,6 +83,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Summary => "summary",
+            Kind::Files => "files",
             Kind::Class => "class",
             Kind::Status => "status",
             Kind::Routes => "routes",
@@ -117,6 +121,7 @@ impl Ctx<'_> {
 pub fn table(kind: Kind, ctx: &Ctx) -> Table {
     match kind {
         Kind::Summary => summary::table(ctx),
+        Kind::Files => files::table(ctx),
         Kind::Class => class::table(ctx),
         Kind::Status => status::table(ctx),
         Kind::Routes => routes::table(ctx),
@@ -131,6 +136,7 @@ pub fn table(kind: Kind, ctx: &Ctx) -> Table {
 pub fn show(kind: Kind, ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     match kind {
         Kind::Summary => summary::show(ctx, t),
+        Kind::Files => files::show(ctx, t),
         Kind::Class => class::show(ctx, t),
         Kind::Status => status::show(ctx, t),
         Kind::Routes => routes::show(ctx, t),

@@ -22,6 +22,11 @@ pub const CLASSES: [&str; 6] = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"];
 
 /// Malformed lines kept as samples (line number and excerpt), per run.
 pub const MAX_SAMPLES: usize = 1_000;
+/// Lines longer than this are counted malformed (`too-long`) without being
+/// parsed, on every input path, so no line can make logstat buffer without
+/// bound. Real access-log lines are far shorter (nginx caps headers at a few KiB).
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
 /// Bytes of a malformed line kept for its excerpt.
 pub const EXCERPT_BYTES: usize = 160;
 
@@ -200,7 +205,7 @@ impl Stats {
     ) -> u64 {
         let mut n = 0u64;
         let mut start = 0;
-        let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_line(ctx.format, bytes) {
+        let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_bounded(ctx.format, bytes) {
             Ok(rec) => {
                 s.add(&rec, ctx.zone, ctx.failures);
                 on_record(n, &rec);
@@ -268,6 +273,15 @@ impl Stats {
         }
     }
 
+    /// Count a line longer than [`MAX_LINE_BYTES`] seen by a stream, which
+    /// skipped it; it sits alone in chunk number `chunk`.
+    pub fn add_overlong(&mut self, file: u32, chunk: u32, head: &[u8]) {
+        let m = Malformed { reason: Reason::TooLong, field: None };
+        self.add_malformed(file, chunk, 1, m, head);
+        self.lines += 1;
+        self.chunk_lines.push((chunk, 1));
+    }
+
     /// Fold `other` into `self`.
     pub fn merge(&mut self, other: Stats) {
         self.lines += other.lines;
@@ -333,6 +347,15 @@ impl Stats {
         }
         v
     }
+}
+
+/// `parse_line`, with lines over [`MAX_LINE_BYTES`] rejected unread.
+#[inline]
+fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(Malformed { reason: Reason::TooLong, field: None });
+    }
+    parse_line(fmt, line)
 }
 
 fn merge_routes(into: &mut HashMap<Box<[u8]>, RouteCounts>, from: HashMap<Box<[u8]>, RouteCounts>) {

@@ -1,0 +1,80 @@
+//! Transparent decompression, detected by magic bytes (not by extension):
+//! gzip (all members of a concatenated file, as `cat a.gz b.gz` or some
+//! rotation tools make) and zstd (all frames). Decoders stream; nothing needs
+//! the whole file in memory.
+
+use std::io::{BufRead, BufReader, Read};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    pub fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Compression::None => None,
+            Compression::Gzip => Some("gzip"),
+            Compression::Zstd => Some("zstd"),
+        }
+    }
+}
+
+/// Wrap a buffered reader in the decoder its first bytes call for.
+pub fn decode<R: BufRead + Send + 'static>(mut r: R) -> std::io::Result<(Box<dyn Read + Send>, Compression)> {
+    let c = Compression::sniff(r.fill_buf()?);
+    let out: Box<dyn Read + Send> = match c {
+        Compression::None => Box::new(r),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(r)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(r)?),
+    };
+    Ok((out, c))
+}
+
+/// `decode` for an unbuffered reader.
+pub fn decode_reader<R: Read + Send + 'static>(r: R) -> std::io::Result<(Box<dyn Read + Send>, Compression)> {
+    decode(BufReader::with_capacity(1 << 20, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn multi_member_gzip_and_zstd_frames() {
+        let gz = |s: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(s).unwrap();
+            e.finish().unwrap()
+        };
+        let cat = [gz(b"one\n"), gz(b"two\n")].concat();
+        let (mut r, c) = decode_reader(std::io::Cursor::new(cat)).unwrap();
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert_eq!((s.as_str(), c), ("one\ntwo\n", Compression::Gzip));
+
+        let zs = [zstd::encode_all(&b"a\n"[..], 1).unwrap(), zstd::encode_all(&b"b\n"[..], 1).unwrap()].concat();
+        let (mut r, c) = decode_reader(std::io::Cursor::new(zs)).unwrap();
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert_eq!((s.as_str(), c), ("a\nb\n", Compression::Zstd));
+
+        let (mut r, c) = decode_reader(std::io::Cursor::new(b"plain\n".to_vec())).unwrap();
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert_eq!((s.as_str(), c), ("plain\n", Compression::None));
+    }
+}
