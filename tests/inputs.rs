@@ -1,0 +1,154 @@
+//! Real inputs, hostile inputs: compressed and rotated logs, stdin, files
+//! that shrink while read, huge lines, binary garbage.
+
+mod util;
+
+use std::io::Write;
+
+use util::*;
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn generated(seed: u64, bytes: usize) -> String {
+    logstat::synth::Generator::new(seed, 1_700_000_000, 500_000).fill(bytes)
+}
+
+const ALL: [&str; 4] = ["-q", "-f", "json", "-r"];
+const REPORTS: &str = "summary,class,status,routes,windows,malformed";
+
+#[test]
+fn gzip_zstd_and_stdin_give_the_same_report_as_plain() {
+    let env = Env::new();
+    let text = generated(1, 2 << 20);
+    let plain = env.write("a.log", &text);
+    let g = env.write("a.log.gz", gz(text.as_bytes()));
+    // Concatenated members (cat a.gz b.gz) are all read.
+    let half = text.len() / 2;
+    let cut = half + text[half..].find('\n').unwrap() + 1;
+    let multi = env.write("multi.gz", [gz(text[..cut].as_bytes()), gz(text[cut..].as_bytes())].concat());
+    let zs = env.write("a.zst", zstd::encode_all(text.as_bytes(), 3).unwrap());
+    // Detected by magic bytes, not by extension.
+    let sneaky = env.write("looks-plain.log", gz(text.as_bytes()));
+    let base = stdout_of(logstat().arg(&plain).args(ALL).arg(REPORTS), 0);
+    let name = plain.display().to_string();
+    for p in [&g, &multi, &zs, &sneaky] {
+        let out = stdout_of(logstat().arg(p).args(ALL).arg(REPORTS), 0);
+        assert_eq!(out.replace(&p.display().to_string(), &name), base, "{}", p.display());
+    }
+    for stdin in [text.as_bytes().to_vec(), gz(text.as_bytes()), std::fs::read(&zs).unwrap()] {
+        let out = stdout_of(logstat().arg("-").args(ALL).arg(REPORTS).write_stdin(stdin), 0);
+        assert_eq!(out.replace("\"-\"", &format!("\"{name}\"")), base);
+    }
+    let files = csv_rows(&stdout_of(logstat().arg(&g).arg(&zs).args(["-q", "-f", "csv", "-r", "files"]), 0));
+    assert_eq!(files[0], ["file", "format", "lines", "parsed", "malformed", "first_time", "last_time", "bytes_read"]);
+    assert_eq!(files[1][1], "combined (gzip)");
+    assert_eq!(files[2][1], "combined (zstd)");
+    assert_eq!(files[1][7], text.len().to_string(), "bytes_read counts decompressed bytes");
+}
+
+#[test]
+fn a_rotated_set_by_quoted_glob() {
+    let env = Env::new();
+    let parts: Vec<String> = (0..4).map(|i| generated(10 + i, 200_000)).collect();
+    env.write("access.log", &parts[0]);
+    env.write("access.log.1", &parts[1]);
+    env.write("access.log.2.gz", gz(parts[2].as_bytes()));
+    env.write("access.log.10.gz", gz(parts[3].as_bytes()));
+    env.write("error.log", "not an access log\n");
+    let pattern = env.dir.path().join("access.log*");
+    let rows =
+        csv_rows(&stdout_of(logstat().arg(pattern.to_str().unwrap()).args(["-q", "-f", "csv", "-r", "files"]), 0));
+    let names: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| std::path::Path::new(&r[0]).file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["access.log", "access.log.1", "access.log.2.gz", "access.log.10.gz"]);
+    let total: usize = parts.iter().map(|p| p.lines().count()).sum();
+    let s = summary(&stdout_of(logstat().arg(pattern.to_str().unwrap()).args(["-q", "-f", "csv", "-r", "summary"]), 0));
+    assert_eq!(s["lines"], total.to_string());
+    // A glob that matches nothing is an unreadable input.
+    let none = env.dir.path().join("nothing*");
+    logstat().arg(none.to_str().unwrap()).args(["-q", "-f", "csv", "-r", "summary"]).assert().code(1);
+}
+
+#[test]
+fn truncation_during_a_run_is_survived_and_reported() {
+    let env = Env::new();
+    let p = env.write("live.log", generated(3, 24 << 20));
+    // Slow the mapped run down (test knob) so the truncation lands mid-run.
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
+        .arg(&p)
+        .args(["-q", "--mmap", "always", "-j", "2", "-f", "csv", "-r", "summary"])
+        .env("LOGSTAT_CHUNK_DELAY_MS", "40")
+        .env("LOGSTAT_CHUNK_BYTES", "262144")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(4096).unwrap(); // like copytruncate
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "no SIGBUS, exit 1; stderr: {err}");
+    assert!(err.contains("the file shrank while being read"), "{err}");
+    let s = summary(&String::from_utf8_lossy(&out.stdout));
+    let lines: u64 = s["lines"].parse().unwrap();
+    let parsed: u64 = s["parsed"].parse().unwrap();
+    assert!(lines > 0, "what was read before the truncation is reported");
+    assert_eq!(s["malformed"], "0", "zeros from lost pages are never counted");
+    assert_eq!(parsed, lines);
+}
+
+#[test]
+fn huge_lines_nul_bytes_and_garbage() {
+    let env = Env::new();
+    let good = line("GET / HTTP/1.1", "200", "1");
+    // 1 MiB request line: valid. 50 MiB line: counted too-long, not parsed.
+    let big = line(&format!("GET /{} HTTP/1.1", "a".repeat(1 << 20)), "200", "1");
+    let mut data = format!("{good}{big}").into_bytes();
+    data.extend(std::iter::repeat_n(b'x', 50 << 20));
+    data.extend_from_slice(b"\n");
+    data.extend_from_slice(good.as_bytes());
+    data.extend_from_slice(b"\x00\x00\x00\x00\n");
+    let p = env.write("huge.log", &data);
+    for mmap in ["always", "never"] {
+        let s = summary(&stdout_of(logstat().arg(&p).args(["-q", "--mmap", mmap, "-f", "csv", "-r", "summary"]), 0));
+        assert_eq!((s["lines"].as_str(), s["parsed"].as_str()), ("5", "3"), "mmap {mmap}");
+        assert_eq!(s["malformed_too_long"], "1", "mmap {mmap}");
+    }
+    let s = summary(&stdout_of(logstat().arg("-").args(["-q", "-f", "csv", "-r", "summary"]).write_stdin(data), 0));
+    assert_eq!((s["lines"].as_str(), s["malformed_too_long"].as_str()), ("5", "1"));
+
+    // Random bytes: every line accounted for, nothing printed raw.
+    let mut rng = logstat::synth::Rng::new(99);
+    let garbage: Vec<u8> = (0..(1 << 20)).map(|_| rng.next() as u8).collect();
+    let p = env.write("urandom.log", &garbage);
+    let s = summary(&stdout_of(logstat().arg(&p).args(["-q", "-f", "csv", "-r", "summary"]), 0));
+    let lines = logstat::input::chunk::count_lines(&garbage);
+    assert_eq!(s["lines"], lines.to_string());
+    let m: u64 = s["malformed"].parse().unwrap();
+    let parsed: u64 = s["parsed"].parse().unwrap();
+    assert_eq!(m + parsed, lines);
+    let table = stdout_of(logstat().arg(&p).args(["-q", "-r", "summary,malformed"]), 0);
+    assert!(!table.bytes().any(|b| b < 0x20 && b != b'\n'), "no control bytes reach the terminal");
+}
+
+#[test]
+fn a_corrupt_gzip_tail_keeps_what_was_read() {
+    let env = Env::new();
+    let text = generated(5, 1 << 20);
+    let mut bytes = gz(text.as_bytes());
+    let n = bytes.len();
+    bytes.truncate(n * 3 / 4);
+    let p = env.write("cut.gz", &bytes);
+    let out = logstat().arg(&p).args(["-q", "-f", "csv", "-r", "summary"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(&format!("logstat: {}: ", p.display())));
+    let s = summary(&String::from_utf8_lossy(&out.stdout));
+    let lines: u64 = s["lines"].parse().unwrap();
+    assert!(lines > 0 && lines < text.lines().count() as u64);
+}
