@@ -167,6 +167,13 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
         f.flush()?;
     }
 
+    let st = &run.stats;
+    if st.routes_pruned > 0 && !cfg.quiet {
+        eprintln!(
+            "logstat: more than {} distinct routes: the lightest were folded into \"(other routes)\" ({} requests); kept route counts may be short by at most {}",
+            cfg.engine.max_routes, st.other_routes.counts.requests, st.route_error
+        );
+    }
     let window = cfg.engine.window.unwrap_or_else(|| {
         let span = match (run.stats.first, run.stats.last) {
             (Some(a), Some(b)) => b - a,

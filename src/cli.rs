@@ -70,6 +70,12 @@ pub struct Cli {
     #[arg(long, value_name = "LIST", default_value = "5xx", allow_hyphen_values = true)]
     pub failures: String,
 
+    /// Distinct routes kept in memory. Past it, the lightest routes are
+    /// folded into "(other routes)" (totals still add up) and the report says
+    /// so; the heaviest routes keep exact counts.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub max_routes: usize,
+
     /// Worker threads [default: number of CPUs]
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

@@ -42,6 +42,8 @@ pub struct Options {
     pub chunk_delay: Option<std::time::Duration>,
     /// Statuses counted as failures.
     pub failures: crate::stats::failures::Failures,
+    /// Distinct routes kept before the lightest are folded into `(other routes)`.
+    pub max_routes: usize,
 }
 
 /// What happened to one input.
@@ -167,17 +169,11 @@ impl FileCtx<'_> {
     /// A memory-mapped input. After each chunk the mapping's guard and the
     /// file's size are checked; chunks that a truncation touched are dropped
     /// and the input is reported as cut short.
-    fn run_bytes(&mut self, map: &GuardedMap, records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
+    fn run_bytes(&mut self, map: &GuardedMap, mut records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
         let data: &[u8] = map;
         let format = self.choose(data, true);
         let zone = self.zone();
-        let ctx = AddCtx {
-            format: &format,
-            zone: &zone,
-            file: self.idx,
-            window: self.opts.window,
-            failures: &self.opts.failures,
-        };
+        let ctx = self.opts.add_ctx(&format, &zone, self.idx);
         let base = data.as_ptr() as usize;
         let delay = self.opts.chunk_delay;
         let intact = |c: &[u8]| {
@@ -187,35 +183,26 @@ impl FileCtx<'_> {
             let end = (c.as_ptr() as usize - base + c.len()) as u64;
             !map.faulted() && end <= map.current_len()
         };
-        let chunks = chunk::split(data, self.opts.chunk_bytes);
-        let (stats, lost) = match records {
-            None => fold_checked(&ctx, &chunks, &intact),
-            Some(rec) => {
-                let mut total = Stats::new(self.opts.window);
-                let mut lost = 0;
-                let mut line0 = 0;
-                let batch = rayon::current_num_threads() * 4;
-                for (b, group) in chunks.chunks(batch).enumerate() {
-                    let (s, l) = records_batch(&ctx, self.name, group, (b * batch) as u32, &mut line0, rec, &intact)?;
-                    total.merge(s);
-                    lost += l;
-                }
-                (total, lost)
-            }
-        };
-        PROGRESS.fetch_add(data.len() as u64, Ordering::Relaxed);
+        let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
+        let mut total = Stats::new(self.opts.window);
+        let (mut lost, mut line0) = (0, 0);
+        for (b, group) in chunks.chunks(BATCH_CHUNKS).enumerate() {
+            let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
+            lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &intact, rec)?;
+            PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
+        }
         let error = (lost > 0).then(|| {
             std::io::Error::other(format!(
                 "the file shrank while being read (truncated, e.g. by logrotate copytruncate): {lost} of {} bytes were not counted",
                 data.len()
             ))
         });
-        Ok(Outcome { stats, format: format.name.clone(), bytes_read: data.len() as u64 - lost, error })
+        Ok(Outcome { stats: total, format: format.name.clone(), bytes_read: data.len() as u64 - lost, error })
     }
 
-    /// A stream, read in batches of chunks into one reused buffer. A line
-    /// longer than [`MAX_LINE_BYTES`] is skipped to its end and counted
-    /// malformed, so the buffer never grows past that.
+    /// A stream, read into one reused buffer and cut into the same chunks a
+    /// mapped file would give. A line longer than [`MAX_LINE_BYTES`] is
+    /// skipped to its end and counted malformed, so the buffer stays bounded.
     fn run_stream(
         &mut self,
         mut r: Box<dyn Read + Send>,
@@ -223,70 +210,71 @@ impl FileCtx<'_> {
         mut records: Option<&mut RecordsOut>,
     ) -> std::io::Result<Outcome> {
         let chunk_bytes = self.opts.chunk_bytes;
-        // At least 1 MiB, so format detection always sees a real sample.
-        let batch = (chunk_bytes * rayon::current_num_threads().max(1) * 4).max(1 << 20);
+        // Room for a batch of chunks; at least 1 MiB so detection sees a real sample.
+        let batch = (chunk_bytes * (BATCH_CHUNKS + 1)).max(1 << 20);
         let mut buf = vec![0u8; batch];
         let mut fill = Filler { filled: 0, eof: false, bytes_read: 0, error: None };
         fill.fill(&mut r, &mut buf);
         let format = self.choose(&buf[..fill.filled], fill.eof);
         let zone = self.zone();
-        let ctx = AddCtx {
-            format: &format,
-            zone: &zone,
-            file: self.idx,
-            window: self.opts.window,
-            failures: &self.opts.failures,
-        };
+        let ctx = self.opts.add_ctx(&format, &zone, self.idx);
+        let all = |_: &[u8]| true;
         let mut total = Stats::new(self.opts.window);
-        let (mut chunk_idx, mut line0) = (0u32, 0u64);
+        let (mut chunk_idx, mut line0, mut abs) = (0u32, 0u64, 0u64);
         // Inside an overlong line: its first bytes, kept for the excerpt.
         let mut overlong: Option<Vec<u8>> = None;
         while fill.filled > 0 {
             if let Some(head) = &overlong {
-                // Drop bytes up to the end of the overlong line.
                 match memchr::memchr(b'\n', &buf[..fill.filled]) {
                     Some(i) => {
                         total.add_overlong(self.idx, chunk_idx, head);
-                        chunk_idx += 1;
-                        line0 += 1;
-                        overlong = None;
+                        (chunk_idx, line0, overlong) = (chunk_idx + 1, line0 + 1, None);
                         buf.copy_within(i + 1..fill.filled, 0);
                         fill.filled -= i + 1;
+                        abs += (i + 1) as u64;
                     }
-                    None => fill.filled = 0,
+                    None => {
+                        abs += fill.filled as u64;
+                        fill.filled = 0;
+                    }
                 }
                 fill.fill(&mut r, &mut buf);
                 continue;
             }
-            let cut = if fill.eof {
-                fill.filled
-            } else {
-                match memchr::memrchr(b'\n', &buf[..fill.filled]) {
-                    Some(i) => i + 1,
-                    None if buf.len() > MAX_LINE_BYTES => {
-                        overlong = Some(buf[..crate::stats::EXCERPT_BYTES].to_vec());
-                        fill.filled = 0;
-                        fill.fill(&mut r, &mut buf);
-                        continue;
-                    }
-                    None => {
-                        // One line longer than the buffer: grow and read on.
-                        buf.resize((buf.len() * 2).min(MAX_LINE_BYTES + batch), 0);
-                        fill.fill(&mut r, &mut buf);
-                        continue;
-                    }
+            let (chunks, used) = chunk::split_aligned(&buf[..fill.filled], abs, chunk_bytes, fill.eof);
+            if chunks.is_empty() {
+                if fill.filled < buf.len() {
+                    fill.fill(&mut r, &mut buf);
+                    continue;
                 }
-            };
-            let chunks = chunk::split(&buf[..cut], chunk_bytes);
-            let s = match records.as_deref_mut() {
-                None => fold_chunks(&ctx, &chunks, chunk_idx),
-                Some(rec) => records_batch(&ctx, self.name, &chunks, chunk_idx, &mut line0, rec, &|_| true)?.0,
-            };
-            total.merge(s);
-            chunk_idx += chunks.len() as u32;
-            PROGRESS.fetch_add(cut as u64, Ordering::Relaxed);
-            buf.copy_within(cut..fill.filled, 0);
-            fill.filled -= cut;
+                if buf.len() <= MAX_LINE_BYTES {
+                    // A line longer than the buffer: grow and read on.
+                    buf.resize((buf.len() * 2).min(MAX_LINE_BYTES + batch), 0);
+                    fill.fill(&mut r, &mut buf);
+                    continue;
+                }
+                // The buffer holds complete lines, then the start of a line
+                // longer than MAX_LINE_BYTES: count the lines, skip the rest.
+                let cut = memchr::memrchr(b'\n', &buf[..fill.filled]).map_or(0, |i| i + 1);
+                let (pre, _) = chunk::split_aligned(&buf[..cut], abs, chunk_bytes, true);
+                let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
+                process_batch(&ctx, &pre, chunk_idx, &mut total, &all, rec)?;
+                chunk_idx += pre.len() as u32;
+                overlong = Some(buf[cut..cut + crate::stats::EXCERPT_BYTES].to_vec());
+                abs += fill.filled as u64;
+                fill.filled = 0;
+                fill.fill(&mut r, &mut buf);
+                continue;
+            }
+            for group in chunks.chunks(BATCH_CHUNKS) {
+                let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
+                process_batch(&ctx, group, chunk_idx, &mut total, &all, rec)?;
+                chunk_idx += group.len() as u32;
+            }
+            PROGRESS.fetch_add(used as u64, Ordering::Relaxed);
+            buf.copy_within(used..fill.filled, 0);
+            fill.filled -= used;
+            abs += used as u64;
             fill.fill(&mut r, &mut buf);
         }
         if let Some(head) = &overlong {
@@ -297,6 +285,16 @@ impl FileCtx<'_> {
             name = format!("{name} ({c})");
         }
         Ok(Outcome { stats: total, format: name, bytes_read: fill.bytes_read, error: fill.error })
+    }
+}
+
+/// Chunks parsed in parallel per batch before their in-order merge. Fixed,
+/// so results do not depend on the number of threads.
+pub const BATCH_CHUNKS: usize = 16;
+
+impl Options {
+    fn add_ctx<'a>(&'a self, format: &'a LogFormat, zone: &'a Zone, file: u32) -> AddCtx<'a> {
+        AddCtx { format, zone, file, window: self.window, failures: &self.failures, max_routes: self.max_routes }
     }
 }
 
@@ -338,100 +336,64 @@ impl Filler {
     }
 }
 
-/// Fold chunks into per-worker stats and merge them.
-fn fold_chunks(ctx: &AddCtx, chunks: &[&[u8]], first_idx: u32) -> Stats {
-    let window = ctx.window;
-    chunks
-        .par_iter()
-        .enumerate()
-        .fold(
-            || Stats::new(window),
-            |mut s, (i, c)| {
-                s.add_chunk(ctx, first_idx + i as u32, c, |_, _| {});
-                s
-            },
-        )
-        .reduce(
-            || Stats::new(window),
-            |mut a, b| {
-                a.merge(b);
-                a
-            },
-        )
-}
-
-/// Like [`fold_chunks`], but each chunk goes into a scratch `Stats` that is
-/// kept only if `intact(chunk)` holds afterwards. Returns the bytes dropped.
-fn fold_checked(ctx: &AddCtx, chunks: &[&[u8]], intact: &(dyn Fn(&[u8]) -> bool + Sync)) -> (Stats, u64) {
-    let window = ctx.window;
-    chunks
-        .par_iter()
-        .enumerate()
-        .fold(
-            || (Stats::new(window), Stats::new(window), 0u64),
-            |(mut acc, mut scratch, mut lost), (i, c)| {
-                scratch.add_chunk(ctx, i as u32, c, |_, _| {});
-                if intact(c) {
-                    acc.merge(std::mem::replace(&mut scratch, Stats::new(window)));
-                } else {
-                    scratch = Stats::new(window);
-                    lost += c.len() as u64;
-                }
-                (acc, scratch, lost)
-            },
-        )
-        .map(|(acc, _, lost)| (acc, lost))
-        .reduce(
-            || (Stats::new(window), 0),
-            |(mut a, la), (b, lb)| {
-                a.merge(b);
-                (a, la + lb)
-            },
-        )
-}
-
-/// Parse a batch of chunks in parallel, each into its own output buffer, and
-/// write the buffers in file order. `line0` is the file line number before
-/// the batch and advances past it.
-fn records_batch(
+/// Parse a batch of chunks in parallel, each into its own `Stats` (and
+/// records output), then merge them into `total` in file order, bounding the
+/// route table after each. Chunks for which `intact` fails after parsing are
+/// dropped. `rec` carries the file name, the line number before the batch
+/// (advanced past it) and the records sink. Returns the bytes dropped.
+fn process_batch(
     ctx: &AddCtx,
-    file: &str,
     chunks: &[&[u8]],
     first_idx: u32,
-    line0: &mut u64,
-    rec: &mut RecordsOut,
+    total: &mut Stats,
     intact: &(dyn Fn(&[u8]) -> bool + Sync),
-) -> std::io::Result<(Stats, u64)> {
-    let mut starts = Vec::with_capacity(chunks.len());
-    for c in chunks {
-        starts.push(*line0);
-        *line0 += chunk::count_lines(c);
-    }
-    let writer = &rec.writer;
-    let parts: Vec<(Stats, Vec<u8>, bool, u64)> = chunks
+    mut rec: Option<(&str, &mut u64, &mut RecordsOut)>,
+) -> std::io::Result<u64> {
+    let starts: Vec<u64> = match rec.as_mut() {
+        Some((_, line0, _)) => chunks
+            .iter()
+            .map(|c| {
+                let s = **line0;
+                **line0 += chunk::count_lines(c);
+                s
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let writer = rec.as_ref().map(|(f, _, r)| (*f, r.writer));
+    let parts: Vec<(Stats, Vec<u8>, bool)> = chunks
         .par_iter()
-        .zip(starts.par_iter())
         .enumerate()
-        .map(|(i, (c, start))| {
+        .map(|(i, c)| {
             let mut s = Stats::new(ctx.window);
-            let mut out = Vec::with_capacity(c.len() * 2);
-            let mut scratch = String::new();
-            s.add_chunk(ctx, first_idx + i as u32, c, |n, r| {
-                writer.write(&mut out, &mut scratch, file, start + n, r, ctx.zone);
-            });
+            let mut out = Vec::new();
+            let idx = first_idx + i as u32;
+            match writer {
+                Some((file, w)) => {
+                    out.reserve(c.len() * 2);
+                    let mut scratch = String::new();
+                    let start = starts[i];
+                    s.add_chunk(ctx, idx, c, |n, r| w.write(&mut out, &mut scratch, file, start + n, r, ctx.zone));
+                }
+                None => {
+                    s.add_chunk(ctx, idx, c, |_, _| {});
+                }
+            }
             let ok = intact(c);
-            (s, out, ok, c.len() as u64)
+            (s, out, ok)
         })
         .collect();
-    let mut total = Stats::new(ctx.window);
     let mut lost = 0;
-    for (s, out, ok, len) in parts {
+    for ((s, out, ok), c) in parts.into_iter().zip(chunks) {
         if ok {
-            rec.out.write_all(&out)?;
+            if let Some((_, _, r)) = rec.as_mut() {
+                r.out.write_all(&out)?;
+            }
             total.merge(s);
+            total.bound_routes(ctx.max_routes);
         } else {
-            lost += len;
+            lost += c.len() as u64;
         }
     }
-    Ok((total, lost))
+    Ok(lost)
 }

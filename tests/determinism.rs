@@ -18,6 +18,7 @@ fn run_lib(path: &std::path::Path, threads: usize, chunk: usize, mmap: MmapPolic
         mmap,
         chunk_bytes: chunk,
         chunk_delay: None,
+        max_routes: 50_000,
         failures: Default::default(),
     };
     let run = pool.install(|| engine::run(&[Source::Path(path.to_path_buf())], &opts, &mut |_| {}, None)).unwrap();

@@ -152,3 +152,54 @@ fn a_corrupt_gzip_tail_keeps_what_was_read() {
     let lines: u64 = s["lines"].parse().unwrap();
     assert!(lines > 0 && lines < text.lines().count() as u64);
 }
+
+/// A scanner flood: `n` distinct paths plus one heavy route every 7 lines.
+fn flood(n: usize) -> String {
+    let mut s = String::with_capacity(n * 90);
+    for i in 0..n {
+        let word: String = i.to_string().bytes().map(|d| (b'a' + d - b'0') as char).collect();
+        s += &format!("192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET /scan/x{word}q HTTP/1.1\" 404 0 \"-\" \"s\"\n");
+        if i % 7 == 0 {
+            s += "192.0.2.2 - - [10/Oct/2023:13:55:37 +0000] \"GET /home HTTP/1.1\" 200 10 \"-\" \"b\"\n";
+        }
+    }
+    s
+}
+
+#[test]
+fn a_million_distinct_paths_hit_the_bound_and_totals_still_add_up() {
+    let env = Env::new();
+    let n = 1_000_000;
+    let text = flood(n);
+    let lines = text.lines().count() as u64;
+    let p = env.write("flood.log", &text);
+    let out = logstat().arg(&p).args(["-f", "csv", "-r", "routes", "--max-routes", "10000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 10000 distinct routes"));
+    let rows = csv_rows(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(rows[1][..2], ["/home".to_string(), (n / 7 + 1).to_string()], "the heavy route is exact");
+    let last = rows.last().unwrap();
+    assert_eq!(last[0], "(other routes)");
+    let sum: u64 = rows[1..].iter().map(|r| r[1].parse::<u64>().unwrap()).sum();
+    assert_eq!(sum, lines, "kept routes + (other routes) = every request");
+    assert!(rows.len() <= 10_000 + 2);
+}
+
+#[test]
+fn pruned_reports_are_identical_across_threads_chunks_mmap_and_stdin() {
+    let env = Env::new();
+    let text = flood(120_000);
+    let p = env.write("flood.log", &text);
+    let args = ["-q", "-f", "json", "-r", "summary,routes", "--max-routes", "500"];
+    let base = stdout_of(logstat().arg(&p).args(args).args(["-j", "1", "--mmap", "never"]), 0);
+    assert!(base.contains("(other routes)"));
+    for (j, mmap) in [("2", "always"), ("4", "always"), ("3", "never")] {
+        let out = stdout_of(logstat().arg(&p).args(args).args(["-j", j, "--mmap", mmap]), 0);
+        assert_eq!(out, base, "-j {j} --mmap {mmap}");
+    }
+    let gz_path = env.write("flood.log.gz", gz(text.as_bytes()));
+    let out = stdout_of(logstat().arg(&gz_path).args(args).args(["-j", "2"]), 0);
+    assert_eq!(out.replace(&gz_path.display().to_string(), &p.display().to_string()), base);
+    let out = stdout_of(logstat().arg("-").args(args).args(["-j", "2"]).write_stdin(text), 0);
+    assert_eq!(out.replace("\"-\"", &format!("\"{}\"", p.display())), base);
+}

@@ -28,6 +28,37 @@ pub fn split(data: &[u8], target: usize) -> Vec<&[u8]> {
     out
 }
 
+/// Split bytes that start at absolute offset `abs` of an input into chunks
+/// whose boundaries depend only on absolute offsets: a chunk starting at `s`
+/// ends just after the first newline at or after the smallest multiple of
+/// `target` above `s`. A mapped file and the same bytes read as a stream in
+/// pieces therefore cut into the same chunks. Returns the chunks and the
+/// bytes they cover; without `eof`, a trailing piece whose end is not yet
+/// known is left for the next call.
+pub fn split_aligned(data: &[u8], abs: u64, target: usize, eof: bool) -> (Vec<&[u8]>, usize) {
+    let t = target.max(1) as u64;
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    while start < data.len() {
+        let here = abs + start as u64;
+        let mark = (here / t + 1) * t;
+        let rel = (mark - abs) as usize;
+        let end = if rel < data.len() { memchr(b'\n', &data[rel..]).map(|i| rel + i + 1) } else { None };
+        match end {
+            Some(e) => {
+                out.push(&data[start..e]);
+                start = e;
+            }
+            None if eof => {
+                out.push(&data[start..]);
+                start = data.len();
+            }
+            None => break,
+        }
+    }
+    (out, start)
+}
+
 /// Number of lines in `data`: newlines, plus one for a final unterminated line.
 pub fn count_lines(data: &[u8]) -> u64 {
     let n = memchr::memchr_iter(b'\n', data).count() as u64;
@@ -49,6 +80,26 @@ mod tests {
             }
         }
         assert!(split(b"", 4).is_empty());
+        // Aligned chunks are the same whether the bytes come whole or in pieces.
+        let text = b"a\nbbbbbbb\ncc\nd\neeeeeeeeeeee\nf\n";
+        for t in 1..10 {
+            let (whole, n) = split_aligned(text, 0, t, true);
+            assert_eq!(n, text.len());
+            for piece in 1..text.len() {
+                let mut got: Vec<Vec<u8>> = Vec::new();
+                let mut abs = 0;
+                let mut buf: Vec<u8> = Vec::new();
+                for part in text.chunks(piece) {
+                    buf.extend_from_slice(part);
+                    let eof = abs + buf.len() == text.len();
+                    let (cs, used) = split_aligned(&buf, abs as u64, t, eof);
+                    got.extend(cs.iter().map(|c| c.to_vec()));
+                    buf.drain(..used);
+                    abs += used;
+                }
+                assert_eq!(got, whole.iter().map(|c| c.to_vec()).collect::<Vec<_>>(), "t {t} piece {piece}");
+            }
+        }
         assert_eq!(count_lines(data), 4);
         assert_eq!(count_lines(b"a\n"), 1);
         assert_eq!(count_lines(b"\n\n"), 2);

@@ -11,23 +11,28 @@ pub fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a RouteCounts)> {
     v
 }
 
+/// Name of the row that holds requests of routes pruned by `--max-routes`.
+pub const OTHER: &str = "(other routes)";
+
+fn row(route: Cell, c: &crate::stats::Counts) -> Vec<Cell> {
+    let mut row = vec![route, Cell::Int(c.requests)];
+    row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
+    row.push(Cell::Int(c.bytes));
+    row.push(Cell::Int(c.class[5]));
+    row.push(Cell::Int(c.failures));
+    row
+}
+
 pub fn table(ctx: &Ctx) -> Table {
     let mut v = sorted(ctx);
     if let Some(n) = ctx.top {
         v.truncate(n);
     }
-    let rows = v
-        .into_iter()
-        .map(|(r, rc)| {
-            let c = &rc.counts;
-            let mut row = vec![Cell::bytes(r), Cell::Int(c.requests)];
-            row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
-            row.push(Cell::Int(c.bytes));
-            row.push(Cell::Int(c.class[5]));
-            row.push(Cell::Int(c.failures));
-            row
-        })
-        .collect();
+    let mut rows: Vec<Vec<Cell>> = v.into_iter().map(|(r, rc)| row(Cell::bytes(r), &rc.counts)).collect();
+    let other = &ctx.run.stats.other_routes.counts;
+    if other.requests > 0 {
+        rows.push(row(Cell::text(OTHER), other));
+    }
     Table {
         name: "routes",
         columns: vec!["route", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures"],
@@ -62,6 +67,15 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     }
     if v.len() > top {
         t.dim(&format!("  … {} more routes", thousands((v.len() - top) as u64)))?;
+    }
+    let s = &ctx.run.stats;
+    if s.other_routes.counts.requests > 0 {
+        t.warn(&format!(
+            "  {} requests of {} pruned routes are counted as {OTHER} (--max-routes); kept counts may be short by at most {}",
+            thousands(s.other_routes.counts.requests),
+            thousands(s.routes_pruned),
+            thousands(s.route_error)
+        ))?;
     }
     t.blank()
 }

@@ -136,6 +136,8 @@ pub struct AddCtx<'a> {
     pub file: u32,
     pub window: Option<i64>,
     pub failures: &'a failures::Failures,
+    /// Route bound (see [`Stats::bound_routes`]).
+    pub max_routes: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -158,6 +160,13 @@ pub struct Stats {
     /// Requests whose status is in the `--failures` set.
     pub failures: u64,
     pub routes: HashMap<Box<[u8]>, RouteCounts>,
+    /// Requests of routes pruned by the route bound (`--max-routes`).
+    pub other_routes: RouteCounts,
+    /// Route entries pruned so far (a route pruned twice counts twice).
+    pub routes_pruned: u64,
+    /// Upper bound on how much any kept route's count may be short: the sum
+    /// over prune rounds of the largest count pruned in that round.
+    pub route_error: u64,
     pub windows: Windows,
     /// (chunk index, lines in it), to turn chunk-relative line numbers into
     /// file line numbers once all chunks are in.
@@ -182,6 +191,9 @@ impl Stats {
             classes: [0; 6],
             failures: 0,
             routes: HashMap::new(),
+            other_routes: RouteCounts::default(),
+            routes_pruned: 0,
+            route_error: 0,
             windows: Windows::new(window),
             chunk_lines: Vec::new(),
             scratch: Vec::with_capacity(256),
@@ -314,18 +326,50 @@ impl Stats {
             std::mem::swap(&mut self.routes, &mut routes);
         }
         merge_routes(&mut self.routes, routes);
+        self.other_routes.merge(&other.other_routes);
+        self.routes_pruned += other.routes_pruned;
+        self.route_error += other.route_error;
         self.windows.merge(other.windows);
         self.chunk_lines.extend(other.chunk_lines);
+    }
+
+    /// Keep at most `cap` routes: when over, keep the `cap / 2` heaviest
+    /// (by requests, ties by route bytes) and fold the rest into
+    /// `other_routes`. Deterministic given the order of calls, which the
+    /// engine fixes (file order). Heavy routes are never pruned, so their
+    /// counts stay exact; a route pruned and seen again restarts, so kept
+    /// counts may be short by at most `route_error`.
+    pub fn bound_routes(&mut self, cap: usize) {
+        if self.routes.len() <= cap {
+            return;
+        }
+        let keep = (cap / 2).max(1);
+        let mut all: Vec<(Box<[u8]>, RouteCounts)> = self.routes.drain().collect();
+        let order = |a: &(Box<[u8]>, RouteCounts), b: &(Box<[u8]>, RouteCounts)| {
+            b.1.counts.requests.cmp(&a.1.counts.requests).then_with(|| a.0.cmp(&b.0))
+        };
+        all.select_nth_unstable_by(keep, order);
+        let pruned = all.split_off(keep);
+        let mut max = 0;
+        for (_, rc) in &pruned {
+            self.other_routes.merge(rc);
+            max = max.max(rc.counts.requests);
+        }
+        self.routes_pruned += pruned.len() as u64;
+        self.route_error += max;
+        self.routes.extend(all);
     }
 
     /// Turn chunk-relative sample positions into file line numbers. Call once
     /// per input, after all its chunks are merged.
     pub fn fix_lines(&mut self) {
         self.chunk_lines.sort_unstable();
-        let mut start = Vec::with_capacity(self.chunk_lines.len());
+        let mut start: Vec<(u32, u64)> = Vec::with_capacity(self.chunk_lines.len());
         let mut acc = 0u64;
         for &(c, n) in &self.chunk_lines {
-            start.push((c, acc));
+            if start.last().is_none_or(|l| l.0 != c) {
+                start.push((c, acc));
+            }
             acc += n;
         }
         for s in &mut self.samples {
