@@ -15,7 +15,7 @@ use crate::input::Source;
 use crate::render::terminal::Term;
 use crate::report::records::RecordWriter;
 use crate::report::{self, Ctx, Kind};
-use crate::stats::window::auto_width;
+use crate::stats::window::{auto_width, width_text};
 
 pub const EXIT_OK: u8 = 0;
 /// An input could not be read; the others were reported.
@@ -174,7 +174,18 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
             cfg.engine.max_routes, st.other_routes.counts.requests, st.route_error
         );
     }
-    let window = cfg.engine.window.unwrap_or_else(|| {
+    let kept = run.stats.windows.width;
+    if let Some(w) = cfg.engine.window {
+        if kept > w && !cfg.quiet {
+            eprintln!(
+                "logstat: --window {} over this time span gives more than {} windows; shown per {} instead",
+                width_text(w),
+                crate::stats::window::MAX_BUCKETS,
+                width_text(kept)
+            );
+        }
+    }
+    let window = cfg.engine.window.map(|w| w.max(kept)).unwrap_or_else(|| {
         let span = match (run.stats.first, run.stats.last) {
             (Some(a), Some(b)) => b - a,
             _ => 0,

@@ -203,3 +203,23 @@ fn pruned_reports_are_identical_across_threads_chunks_mmap_and_stdin() {
     let out = stdout_of(logstat().arg("-").args(args).args(["-j", "2"]).write_stdin(text), 0);
     assert_eq!(out.replace("\"-\"", &format!("\"{}\"", p.display())), base);
 }
+
+#[test]
+fn a_long_log_with_a_fine_window_is_widened_not_exhausting_memory() {
+    let env = Env::new();
+    // One line a minute for ~104 days: 150,000 one-minute windows.
+    let mut g = logstat::synth::Generator::new(4, 1_600_000_000, 1_440);
+    let mut text = String::new();
+    for _ in 0..150_000 {
+        g.line(&mut text);
+    }
+    let p = env.write("long.log", &text);
+    let out = logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "1m"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--window 1m over this time span gives more than 100000 windows; shown per 1h"), "{err}");
+    let rows = csv_rows(&String::from_utf8_lossy(&out.stdout));
+    assert!(rows.len() - 1 <= 2_600, "{}", rows.len());
+    let total: u64 = rows[1..].iter().map(|r| r[1].parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 150_000);
+}

@@ -51,18 +51,20 @@ impl Windows {
     fn flush(&mut self) {
         if let Some((k, c)) = self.cur.take() {
             self.buckets.entry(k).or_default().merge(&c);
-            if self.auto && self.buckets.len() > MAX_BUCKETS {
+            if self.buckets.len() > MAX_BUCKETS {
                 self.coarsen_auto();
             }
         }
     }
 
+    /// Widen until at most [`MAX_BUCKETS`] buckets remain: 1m → 1h → 1d
+    /// (or doubling, for a width those do not divide). An explicit
+    /// `--window` is widened the same way, and the report says so.
     fn coarsen_auto(&mut self) {
         while self.buckets.len() > MAX_BUCKETS {
-            match LEVELS.iter().find(|&&w| w > self.width) {
-                Some(&w) => self.coarsen_to(w),
-                None => return,
-            }
+            let next =
+                LEVELS.iter().copied().find(|&w| w > self.width && w % self.width == 0).unwrap_or(self.width * 2);
+            self.coarsen_to(next);
         }
     }
 
@@ -92,9 +94,7 @@ impl Windows {
         for (k, c) in other.buckets {
             self.buckets.entry(k).or_default().merge(&c);
         }
-        if self.auto {
-            self.coarsen_auto();
-        }
+        self.coarsen_auto();
     }
 
     /// Buckets rolled up to `width`, in time order: (wall start seconds,
@@ -196,6 +196,17 @@ mod tests {
         assert_eq!(s.len(), 60, "empty minutes are filled in");
         assert_eq!((s[0].0, s[1].0, s[59].0), (0, 60, 3_540));
         assert_eq!(s[2].1.requests, 0);
+    }
+
+    #[test]
+    fn explicit_windows_widen_past_the_bound() {
+        let mut w = Windows::new(Some(1));
+        for t in 0..(MAX_BUCKETS as i64 + 10) {
+            w.add(t, 1, 0, false);
+        }
+        w.flush();
+        assert_eq!(w.width, 60);
+        assert!(w.buckets.len() <= MAX_BUCKETS);
     }
 
     #[test]
