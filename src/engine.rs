@@ -131,6 +131,36 @@ pub fn run(
     Ok(Run { names, stats: total, files, zone: zone.unwrap_or(Zone::Fixed(0)), failed_inputs: failed })
 }
 
+/// Analyse one stream (decompressed when its magic bytes say so) as the
+/// single input `name`. For library users and fuzzing; the CLI uses [`run`].
+pub fn run_reader(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> std::io::Result<Run> {
+    let (r, c) = crate::input::decompress::decode_reader(reader)?;
+    let mut zone = opts.zone.clone();
+    let mut quiet = |_: Notice| {};
+    let mut ctx = FileCtx { idx: 0, name, opts, zone: &mut zone, notify: &mut quiet };
+    let outcome = ctx.run_stream(r, c, None)?;
+    let mut stats = outcome.stats;
+    stats.fix_lines();
+    let file = FileInfo {
+        name: name.to_string(),
+        format: outcome.format,
+        lines: stats.lines,
+        parsed: stats.parsed,
+        malformed: stats.malformed_total(),
+        first: stats.first,
+        last: stats.last,
+        bytes_read: outcome.bytes_read,
+    };
+    let failed = usize::from(outcome.error.is_some());
+    Ok(Run {
+        names: vec![name.to_string()],
+        stats,
+        files: vec![file],
+        zone: zone.unwrap_or(Zone::Fixed(0)),
+        failed_inputs: failed,
+    })
+}
+
 impl Run {
     /// The escaped name of input number `idx`.
     pub fn files_by_idx(&self, idx: u32) -> String {
@@ -291,6 +321,21 @@ impl FileCtx<'_> {
 /// Chunks parsed in parallel per batch before their in-order merge. Fixed,
 /// so results do not depend on the number of threads.
 pub const BATCH_CHUNKS: usize = 16;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            format: FormatChoice::Auto,
+            zone: None,
+            window: None,
+            mmap: MmapPolicy::Auto,
+            chunk_bytes: chunk::CHUNK_BYTES,
+            chunk_delay: None,
+            failures: Default::default(),
+            max_routes: 50_000,
+        }
+    }
+}
 
 impl Options {
     fn add_ctx<'a>(&'a self, format: &'a LogFormat, zone: &'a Zone, file: u32) -> AddCtx<'a> {

@@ -37,8 +37,13 @@ pub fn decode<R: BufRead + Send + 'static>(mut r: R) -> std::io::Result<(Box<dyn
     let c = Compression::sniff(r.fill_buf()?);
     let out: Box<dyn Read + Send> = match c {
         Compression::None => Box::new(r),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(r)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(r)?),
+        // Decoders run a few blocks ahead on their own thread.
+        Compression::Gzip => {
+            Box::new(super::prefetch::Prefetch::new(Box::new(flate2::bufread::MultiGzDecoder::new(r))))
+        }
+        Compression::Zstd => {
+            Box::new(super::prefetch::Prefetch::new(Box::new(zstd::stream::read::Decoder::with_buffer(r)?)))
+        }
     };
     Ok((out, c))
 }

@@ -5,6 +5,7 @@ pub mod chunk;
 pub mod decompress;
 pub mod glob;
 pub mod mmap;
+pub mod prefetch;
 
 use std::fs::File;
 use std::io::Read;

@@ -1,0 +1,20 @@
+//! Any bytes through the whole pipeline (decompression sniffing, detection,
+//! chunking, parsing, stats, every report, JSON rendering): no panic,
+//! parsed + malformed = lines, and the JSON is valid UTF-8.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use logstat::engine::{Options, run_reader};
+use logstat::report::{self, Ctx, Kind};
+
+fuzz_target!(|data: &[u8]| {
+    let opts = Options { chunk_bytes: 64, max_routes: 8, ..Options::default() };
+    let Ok(run) = run_reader("fuzz", Box::new(std::io::Cursor::new(data.to_vec())), &opts) else { return };
+    let s = &run.stats;
+    assert_eq!(s.parsed + s.malformed_total(), s.lines);
+    let ctx = Ctx { run: &run, window: 60, top: None, failures: "5xx" };
+    let tables: Vec<_> = Kind::ALL.iter().filter(|k| **k != Kind::Records).map(|k| report::table(*k, &ctx)).collect();
+    let mut out = Vec::new();
+    logstat::render::json::write_tables(&tables, &mut out).unwrap();
+    assert!(std::str::from_utf8(&out).is_ok());
+});
