@@ -80,8 +80,10 @@ pub struct Cli {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Memory-map inputs: auto maps regular files of 1 MiB or more, never
-    /// always reads (use it for a live file that logrotate may truncate).
+    /// Memory-map inputs: auto maps regular files of 1 MiB or more, always
+    /// maps every regular file, never reads. Mapping is safe for live logs:
+    /// if a file is truncated while read (logrotate copytruncate), logstat
+    /// counts what it read before, warns, and exits 1.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = MmapArg::Auto)]
     pub mmap: MmapArg,
 
