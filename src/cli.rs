@@ -51,7 +51,8 @@ pub struct Cli {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
-    /// Rows of routes and status codes to show (tables: 10; CSV/JSON: all).
+    /// Rows of routes, status codes and malformed lines to show (tables: 10;
+    /// CSV/JSON: all).
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 

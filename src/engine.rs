@@ -242,9 +242,15 @@ impl FileCtx<'_> {
         let chunk_bytes = self.opts.chunk_bytes;
         // Room for a batch of chunks; at least 1 MiB so detection sees a real sample.
         let batch = (chunk_bytes * (BATCH_CHUNKS + 1)).max(1 << 20);
-        let mut buf = vec![0u8; batch];
+        // Start with the detection sample; grow to a whole batch only when
+        // the input is larger (small inputs stay cheap).
+        let mut buf = vec![0u8; batch.min(crate::format::detect::SAMPLE_BYTES)];
         let mut fill = Filler { filled: 0, eof: false, bytes_read: 0, error: None };
         fill.fill(&mut r, &mut buf);
+        if !fill.eof {
+            buf.resize(batch, 0);
+            fill.fill(&mut r, &mut buf);
+        }
         let format = self.choose(&buf[..fill.filled], fill.eof);
         let zone = self.zone();
         let ctx = self.opts.add_ctx(&format, &zone, self.idx);

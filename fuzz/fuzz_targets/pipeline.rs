@@ -8,11 +8,14 @@ use logstat::engine::{Options, run_reader};
 use logstat::report::{self, Ctx, Kind};
 
 fuzz_target!(|data: &[u8]| {
-    let opts = Options { chunk_bytes: 64, max_routes: 8, ..Options::default() };
+    let opts = Options { chunk_bytes: 512, max_routes: 8, ..Options::default() };
     let Ok(run) = run_reader("fuzz", Box::new(std::io::Cursor::new(data.to_vec())), &opts) else { return };
     let s = &run.stats;
     assert_eq!(s.parsed + s.malformed_total(), s.lines);
-    let ctx = Ctx { run: &run, window: 60, top: None, failures: "5xx" };
+    // The window width the CLI would choose (at most ~300 windows).
+    let span = s.last.zip(s.first).map_or(0, |(l, f)| l - f);
+    let window = logstat::stats::window::auto_width(span, s.windows.width);
+    let ctx = Ctx { run: &run, window, top: Some(20), failures: "5xx" };
     let tables: Vec<_> = Kind::ALL.iter().filter(|k| **k != Kind::Records).map(|k| report::table(*k, &ctx)).collect();
     let mut out = Vec::new();
     logstat::render::json::write_tables(&tables, &mut out).unwrap();

@@ -20,27 +20,22 @@ impl Prefetch {
         let (tx, rx) = sync_channel(DEPTH);
         std::thread::spawn(move || {
             loop {
-                let mut block = vec![0u8; BLOCK];
-                let mut n = 0;
-                while n < BLOCK {
-                    match inner.read(&mut block[n..]) {
-                        Ok(0) => break,
-                        Ok(k) => n += k,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => {
-                            block.truncate(n);
-                            if n > 0 && tx.send(Ok(block)).is_err() {
-                                return;
-                            }
-                            let _ = tx.send(Err(e));
+                // read_to_end fills spare capacity without zeroing it first,
+                // so a small input costs only what it uses.
+                let mut block = Vec::with_capacity(BLOCK);
+                match (&mut inner).take(BLOCK as u64).read_to_end(&mut block) {
+                    Ok(n) => {
+                        if tx.send(Ok(block)).is_err() || n == 0 {
                             return;
                         }
                     }
-                }
-                block.truncate(n);
-                let last = n == 0;
-                if tx.send(Ok(block)).is_err() || last {
-                    return;
+                    Err(e) => {
+                        if !block.is_empty() && tx.send(Ok(block)).is_err() {
+                            return;
+                        }
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
                 }
             }
         });

@@ -9,10 +9,9 @@ use crate::stats::MAX_SAMPLES;
 const EXCERPT_CHARS: usize = 120;
 
 pub fn table(ctx: &Ctx) -> Table {
-    let rows = ctx
-        .run
-        .stats
-        .samples
+    let samples = &ctx.run.stats.samples;
+    let n = ctx.top.unwrap_or(samples.len()).min(samples.len());
+    let rows = samples[..n]
         .iter()
         .map(|s| {
             vec![

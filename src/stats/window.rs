@@ -126,15 +126,20 @@ fn origin(width: i64) -> i64 {
 }
 
 /// The window width to show when none was asked for: the smallest of
-/// 1m, 5m, 15m, 1h, 6h, 1d, 7d that gives at most ~300 windows over the span,
-/// and never finer than the buckets kept.
+/// 1m, 5m, 15m, 1h, 6h, 1d, 7d that gives fewer than 300 windows over the
+/// span (never finer than the buckets kept); for longer spans, a whole
+/// number of weeks that does.
 pub fn auto_width(span_seconds: i64, bucket_width: i64) -> i64 {
     const CHOICES: [i64; 7] = [60, 300, 900, 3_600, 21_600, 86_400, 604_800];
-    CHOICES
-        .into_iter()
-        .filter(|w| *w >= bucket_width && w % bucket_width == 0)
-        .find(|w| span_seconds / w < 300)
-        .unwrap_or(604_800.max(bucket_width))
+    const WEEK: i64 = 604_800;
+    let fits = |w: i64| span_seconds / w < 300;
+    if let Some(w) = CHOICES.into_iter().filter(|w| *w >= bucket_width && w % bucket_width == 0).find(|w| fits(*w)) {
+        return w;
+    }
+    let weeks = (span_seconds / 300 / WEEK + 1).max(1);
+    let w = weeks * WEEK;
+    // Keep a multiple of the bucket width so buckets roll up exactly.
+    if w % bucket_width == 0 { w } else { (w / bucket_width + 1) * bucket_width }
 }
 
 /// Parse `30s`, `1m`, `5m`, `1h`, `1d`: N followed by s, m, h or d.
@@ -178,6 +183,9 @@ mod tests {
         assert_eq!(auto_width(86_400, 60), 300);
         assert_eq!(auto_width(30 * 86_400, 60), 21_600);
         assert_eq!(auto_width(86_400, 3_600), 3_600);
+        let decades = 40 * 365 * 86_400;
+        let w = auto_width(decades, 86_400);
+        assert!(decades / w < 300 && w % 604_800 == 0 && w % 86_400 == 0, "{w}");
     }
 
     #[test]
