@@ -60,3 +60,12 @@ if command -v goaccess >/dev/null; then
   printf '%-44s %8.3f s on %d lines: %10.0f lines/s\n' "goaccess --log-format=COMBINED (20 MB slice)" "$ga_t" "$slines" "$ga_rate"
   printf 'ratio logstat/goaccess (lines/s): %.0fx\n' "$(echo "$ls_rate/$ga_rate" | bc -l)"
 fi
+
+# Compressed input: the same log gzip-compressed, in decompressed GB/s.
+if command -v gzip >/dev/null; then
+  GZ="$LOG.gz"
+  [ -s "$GZ" ] || gzip -1 -c "$LOG" > "$GZ"
+  cat "$GZ" > /dev/null
+  gz_t=$(median "$BIN" "$GZ" -q --color never)
+  printf '%-44s %8.3f s  %7.0f MB/s of decompressed text\n' "logstat on the gzip -1 copy" "$gz_t" "$(echo "$bytes/$gz_t/1000000" | bc -l)"
+fi
