@@ -175,15 +175,16 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
         );
     }
     let kept = run.stats.windows.width;
-    if let Some(w) = cfg.engine.window {
-        if kept > w && !cfg.quiet {
-            eprintln!(
-                "logstat: --window {} over this time span gives more than {} windows; shown per {} instead",
-                width_text(w),
-                crate::stats::window::MAX_BUCKETS,
-                width_text(kept)
-            );
-        }
+    if let Some(w) = cfg.engine.window
+        && kept > w
+        && !cfg.quiet
+    {
+        eprintln!(
+            "logstat: --window {} over this time span gives more than {} windows; shown per {} instead",
+            width_text(w),
+            crate::stats::window::MAX_BUCKETS,
+            width_text(kept)
+        );
     }
     let window = cfg.engine.window.map(|w| w.max(kept)).unwrap_or_else(|| {
         let span = match (run.stats.first, run.stats.last) {

@@ -183,10 +183,10 @@ impl FileCtx<'_> {
             FormatChoice::Auto => (detect::detect(head, whole), true),
             FormatChoice::Fixed(f) => (detect::score(f.clone(), head, whole), false),
         };
-        if self.zone.is_none() {
-            if let Some(off) = d.offset {
-                *self.zone = Some(Zone::Fixed(off));
-            }
+        if self.zone.is_none()
+            && let Some(off) = d.offset
+        {
+            *self.zone = Some(Zone::Fixed(off));
         }
         (self.notify)(Notice::Detected { file: self.name, detection: &d, chosen });
         d.format

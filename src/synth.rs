@@ -14,7 +14,7 @@ impl Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -24,7 +24,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 
     pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
@@ -111,15 +111,15 @@ impl Generator {
                 let _ = write!(
                     out,
                     "/api/v1/items/{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-                    r.next() as u32,
-                    r.next() as u16,
-                    r.next() as u16,
-                    r.next() as u16,
-                    r.next() & 0xffff_ffff_ffff
+                    r.next_u64() as u32,
+                    r.next_u64() as u16,
+                    r.next_u64() as u16,
+                    r.next_u64() as u16,
+                    r.next_u64() & 0xffff_ffff_ffff
                 );
             }
             4 => {
-                let _ = write!(out, "/static/app.{:08x}.js", r.next() as u32);
+                let _ = write!(out, "/static/app.{:08x}.js", r.next_u64() as u32);
             }
             5 => out.push_str(r.pick(&["/static/site.css", "/favicon.ico", "/robots.txt", "/login", "/search?q=logs"])),
             6 => {
@@ -131,7 +131,7 @@ impl Generator {
                 );
             }
             7 => {
-                let _ = write!(out, "/download/{:016x}", r.next());
+                let _ = write!(out, "/download/{:016x}", r.next_u64());
             }
             8 => {
                 let _ = write!(out, "/api/v1/search?q=term{}&limit=20", r.below(1000));

@@ -24,14 +24,15 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
         if b >= 0x80 {
             // Try to take one whole UTF-8 character.
             let len = utf8_len(b);
-            if len > 1 && rest.len() >= len {
-                if let Ok(s) = std::str::from_utf8(&rest[..len]) {
-                    let c = s.chars().next().unwrap_or('\u{0}');
-                    if !c.is_control() {
-                        out.push(c);
-                        rest = &rest[len..];
-                        continue;
-                    }
+            if len > 1
+                && rest.len() >= len
+                && let Ok(s) = std::str::from_utf8(&rest[..len])
+            {
+                let c = s.chars().next().unwrap_or('\u{0}');
+                if !c.is_control() {
+                    out.push(c);
+                    rest = &rest[len..];
+                    continue;
                 }
             }
         }

@@ -146,8 +146,7 @@ fn crlf_no_final_newline_and_empty_file() {
     let env = Env::new();
     let a = env.write(
         "a.log",
-        line("GET /a HTTP/1.1", "200", "1").replace('\n', "\r\n")
-            + &line("GET /b HTTP/1.1", "404", "2").trim_end().to_string(),
+        line("GET /a HTTP/1.1", "200", "1").replace('\n', "\r\n") + line("GET /b HTTP/1.1", "404", "2").trim_end(),
     );
     let s = summary(&stdout_of(logstat().arg(&a).args(["-f", "csv", "-r", "summary"]), 0));
     assert_eq!((s["lines"].as_str(), s["parsed"].as_str(), s["bytes"].as_str()), ("2", "2", "3"));

@@ -29,7 +29,7 @@ fn gzip_zstd_and_stdin_give_the_same_report_as_plain() {
     // Concatenated members (cat a.gz b.gz) are all read.
     let half = text.len() / 2;
     let cut = half + text[half..].find('\n').unwrap() + 1;
-    let multi = env.write("multi.gz", [gz(text[..cut].as_bytes()), gz(text[cut..].as_bytes())].concat());
+    let multi = env.write("multi.gz", [gz(&text.as_bytes()[..cut]), gz(&text.as_bytes()[cut..])].concat());
     let zs = env.write("a.zst", zstd::encode_all(text.as_bytes(), 3).unwrap());
     // Detected by magic bytes, not by extension.
     let sneaky = env.write("looks-plain.log", gz(text.as_bytes()));
@@ -125,7 +125,7 @@ fn huge_lines_nul_bytes_and_garbage() {
 
     // Random bytes: every line accounted for, nothing printed raw.
     let mut rng = logstat::synth::Rng::new(99);
-    let garbage: Vec<u8> = (0..(1 << 20)).map(|_| rng.next() as u8).collect();
+    let garbage: Vec<u8> = (0..(1 << 20)).map(|_| rng.next_u64() as u8).collect();
     let p = env.write("urandom.log", &garbage);
     let s = summary(&stdout_of(logstat().arg(&p).args(["-q", "-f", "csv", "-r", "summary"]), 0));
     let lines = logstat::input::chunk::count_lines(&garbage);

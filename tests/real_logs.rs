@@ -9,7 +9,8 @@ use serde_json::Value;
 use util::*;
 
 /// (file, expected malformed lines with reason, status mix from its README).
-const LOGS: &[(&str, &[(u64, &str)], &[(&str, u64)])] = &[
+type LogCase = (&'static str, &'static [(u64, &'static str)], &'static [(&'static str, u64)]);
+const LOGS: &[LogCase] = &[
     (
         "bplogs-20240131.log",
         &[],

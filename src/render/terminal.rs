@@ -55,7 +55,7 @@ impl<'w> Term<'w> {
     pub fn bar(&self, frac: f64, width: usize, class: usize) -> String {
         let cells = (frac.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
         let mut s: String = "█".repeat(cells / 8);
-        if cells % 8 > 0 {
+        if !cells.is_multiple_of(8) {
             s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8 - 1]);
         }
         if self.color && !s.is_empty() { format!("{}{s}{RESET}", CLASS_COLORS[class.min(5)]) } else { s }
@@ -72,7 +72,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

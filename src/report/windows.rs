@@ -36,7 +36,7 @@ const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'
 /// One sparkline character per value, scaled to the maximum.
 pub fn sparkline(values: &[u64]) -> String {
     let max = values.iter().copied().max().unwrap_or(0);
-    values.iter().map(|&v| if max == 0 || v == 0 { ' ' } else { SPARK[((v * 7 + max - 1) / max) as usize] }).collect()
+    values.iter().map(|&v| if max == 0 || v == 0 { ' ' } else { SPARK[(v * 7).div_ceil(max) as usize] }).collect()
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {

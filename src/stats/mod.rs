@@ -303,7 +303,7 @@ impl Stats {
         }
         if !other.samples.is_empty() {
             self.samples.extend(other.samples);
-            self.samples.sort_unstable_by(|a, b| (a.file, a.chunk, a.line).cmp(&(b.file, b.chunk, b.line)));
+            self.samples.sort_unstable_by_key(|a| (a.file, a.chunk, a.line));
             self.samples.truncate(MAX_SAMPLES);
         }
         self.bytes = self.bytes.saturating_add(other.bytes);
