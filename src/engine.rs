@@ -108,20 +108,10 @@ pub fn run(
             Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
             Opened::Stream(r, c) => ctx.run_stream(r, c, records.as_mut()),
         }?;
-        let mut stats = outcome.stats;
-        stats.fix_lines();
-        files.push(FileInfo {
-            name: name.clone(),
-            format: outcome.format,
-            lines: stats.lines,
-            parsed: stats.parsed,
-            malformed: stats.malformed_total(),
-            first: stats.first,
-            last: stats.last,
-            bytes_read: outcome.bytes_read,
-        });
+        let (stats, info, error) = outcome.finish(&name);
+        files.push(info);
         total.merge(stats);
-        if let Some(source) = outcome.error {
+        if let Some(source) = error {
             // What was read before the error is counted; the input is failed.
             notify(Notice::InputFailed(&InputError::Io { path: name, source }));
             failed += 1;
@@ -138,20 +128,8 @@ pub fn run_reader(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> s
     let mut zone = opts.zone.clone();
     let mut quiet = |_: Notice| {};
     let mut ctx = FileCtx { idx: 0, name, opts, zone: &mut zone, notify: &mut quiet };
-    let outcome = ctx.run_stream(r, c, None)?;
-    let mut stats = outcome.stats;
-    stats.fix_lines();
-    let file = FileInfo {
-        name: name.to_string(),
-        format: outcome.format,
-        lines: stats.lines,
-        parsed: stats.parsed,
-        malformed: stats.malformed_total(),
-        first: stats.first,
-        last: stats.last,
-        bytes_read: outcome.bytes_read,
-    };
-    let failed = usize::from(outcome.error.is_some());
+    let (stats, file, error) = ctx.run_stream(r, c, None)?.finish(name);
+    let failed = usize::from(error.is_some());
     Ok(Run {
         names: vec![name.to_string()],
         stats,
@@ -357,6 +335,25 @@ struct Outcome {
     bytes_read: u64,
     /// A read error that ended the input early (what came before is counted).
     error: Option<std::io::Error>,
+}
+
+impl Outcome {
+    /// Final line numbers, and what the files report says about this input.
+    fn finish(self, name: &str) -> (Stats, FileInfo, Option<std::io::Error>) {
+        let mut stats = self.stats;
+        stats.fix_lines();
+        let info = FileInfo {
+            name: name.to_string(),
+            format: self.format,
+            lines: stats.lines,
+            parsed: stats.parsed,
+            malformed: stats.malformed_total(),
+            first: stats.first,
+            last: stats.last,
+            bytes_read: self.bytes_read,
+        };
+        (stats, info, self.error)
+    }
 }
 
 struct Filler {

@@ -190,20 +190,13 @@ const LOC: &[&str] = &["Location"];
 const NONE: &[&str] = &[];
 
 macro_rules! code {
-    ($code:expr, $name:expr, $origin:expr, $fault:expr, $retry:expr, $headers:expr, $reference:expr, $meaning:expr) => {
-        Code {
-            code: $code,
-            name: $name,
-            origin: $origin,
-            fault: $fault,
-            retry: $retry,
-            headers: $headers,
-            reference: $reference,
-            meaning: $meaning,
-            formerly: None,
-        }
+    (@opt) => {
+        None
     };
-    ($code:expr, $name:expr, $origin:expr, $fault:expr, $retry:expr, $headers:expr, $reference:expr, $meaning:expr, formerly $old:expr) => {
+    (@opt $old:expr) => {
+        Some($old)
+    };
+    ($code:expr, $name:expr, $origin:expr, $fault:expr, $retry:expr, $headers:expr, $reference:expr, $meaning:expr $(, formerly $old:expr)?) => {
         Code {
             code: $code,
             name: $name,
@@ -213,7 +206,7 @@ macro_rules! code {
             headers: $headers,
             reference: $reference,
             meaning: $meaning,
-            formerly: Some($old),
+            formerly: code!(@opt $($old)?),
         }
     };
 }
