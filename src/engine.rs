@@ -419,7 +419,7 @@ fn process_batch(
             match writer {
                 Some((file, w)) => {
                     out.reserve(c.len() * 2);
-                    let mut scratch = String::new();
+                    let mut scratch = crate::report::records::Scratch::default();
                     let start = starts[i];
                     s.add_chunk(ctx, idx, c, |n, r| w.write(&mut out, &mut scratch, file, start + n, r, ctx.zone));
                 }

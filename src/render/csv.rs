@@ -29,10 +29,15 @@ fn cell(c: &Cell, raw: bool) -> String {
     }
 }
 
+/// Whether a spreadsheet would evaluate this text as a formula.
+pub fn is_formula(s: &str) -> bool {
+    let risky = matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    risky && s != "-" && s.parse::<f64>().is_err()
+}
+
 /// Prefix `'` to text a spreadsheet would evaluate.
 pub fn neutralize(s: &str) -> String {
-    let risky = matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-    if risky && s != "-" && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() }
+    if is_formula(s) { format!("'{s}") } else { s.to_string() }
 }
 
 /// Append one CSV field (quoted when needed) to `out`.

@@ -2,10 +2,12 @@
 //! (JSON Lines), streamed in file order.
 
 use crate::parse::Record;
+use crate::parse::time::rfc3339_into;
 use crate::render::{csv::push_field, json::push_str};
 use crate::stats::{CLASSES, class_index, route};
 use crate::text::escape_into;
 use crate::zone::Zone;
+use std::fmt::Write as _;
 
 /// Columns, in contract order; new columns go at the end.
 pub const COLUMNS: [&str; 16] = [
@@ -41,28 +43,35 @@ impl RecordWriter {
         }
     }
 
-    /// Append one record. `scratch` is reused between calls.
-    pub fn write(&self, out: &mut Vec<u8>, scratch: &mut String, file: &str, line: u64, r: &Record, zone: &Zone) {
-        let mut route_buf = Vec::new();
+    /// Append one record. `sc` is reused between calls, so writing a record
+    /// allocates nothing once its buffers have grown.
+    pub fn write(&self, out: &mut Vec<u8>, sc: &mut Scratch, file: &str, line: u64, r: &Record, zone: &Zone) {
+        let Scratch { route: route_buf, time, status, cell, json } = sc;
         let route: &[u8] = match r.method {
             Some(_) => {
-                route::normalize(r.target, &mut route_buf);
-                &route_buf
+                route::normalize(r.target, route_buf);
+                route_buf
             }
             None => route::NO_ROUTE,
         };
-        let time = r.time.map(|t| zone.rfc3339(t.unix));
-        let status = r.status.map(|s| s.to_string());
-        let text: [(&str, Field); 16] = [
+        time.clear();
+        if let Some(t) = r.time {
+            rfc3339_into(t.unix, zone.offset_at(t.unix), time);
+        }
+        status.clear();
+        if let Some(s) = r.status {
+            let _ = write!(status, "{s}");
+        }
+        let fields: [(&str, Field); 16] = [
             ("file", Field::Str(file)),
             ("line", Field::Num(line)),
-            ("time", time.as_deref().map_or(Field::Null, Field::Str)),
+            ("time", if time.is_empty() { Field::Null } else { Field::Str(time) }),
             ("ip", Field::Bytes(r.client)),
             ("user", Field::Bytes(r.user)),
             ("method", Field::Str(r.method.map_or("(none)", |m| std::str::from_utf8(m).unwrap_or("(none)")))),
             ("path", Field::Bytes(r.target)),
             ("protocol", Field::Bytes(r.protocol)),
-            ("status", status.as_deref().map_or(Field::Dash, Field::Raw)),
+            ("status", if status.is_empty() { Field::Dash } else { Field::Raw(status) }),
             ("class", Field::Str(CLASSES[class_index(r.status)])),
             ("route", Field::Bytes(route)),
             ("bytes", Field::Num(r.bytes)),
@@ -73,49 +82,56 @@ impl RecordWriter {
         ];
         match self {
             RecordWriter::Csv { raw } => {
-                for (i, (_, f)) in text.iter().enumerate() {
+                for (i, (_, f)) in fields.iter().enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
-                    scratch.clear();
-                    f.text(scratch);
-                    if *raw || !matches!(f, Field::Bytes(_) | Field::Str(_)) {
-                        push_field(out, scratch);
-                    } else {
-                        push_field(out, &crate::render::csv::neutralize(scratch));
+                    cell.clear();
+                    f.text(cell);
+                    if !*raw && matches!(f, Field::Bytes(_) | Field::Str(_)) && crate::render::csv::is_formula(cell) {
+                        cell.insert(0, '\'');
                     }
+                    push_field(out, cell);
                 }
                 out.push(b'\n');
             }
             RecordWriter::Json => {
-                let mut s = std::mem::take(scratch);
-                s.clear();
-                s.push('{');
-                let mut tmp = String::new();
-                for (i, (k, f)) in text.iter().enumerate() {
+                json.clear();
+                json.push('{');
+                for (i, (k, f)) in fields.iter().enumerate() {
                     if i > 0 {
-                        s.push(',');
+                        json.push(',');
                     }
-                    push_str(&mut s, k);
-                    s.push(':');
+                    push_str(json, k);
+                    json.push(':');
                     match f {
-                        Field::Num(n) => s.push_str(&n.to_string()),
-                        Field::Raw(v) => s.push_str(v),
-                        Field::Null | Field::Dash if *k == "status" => s.push_str("null"),
-                        Field::Null => s.push_str("null"),
+                        Field::Num(n) => {
+                            let _ = write!(json, "{n}");
+                        }
+                        Field::Raw(v) => json.push_str(v),
+                        Field::Null | Field::Dash => json.push_str("null"),
                         _ => {
-                            tmp.clear();
-                            f.text(&mut tmp);
-                            push_str(&mut s, &tmp);
+                            cell.clear();
+                            f.text(cell);
+                            push_str(json, cell);
                         }
                     }
                 }
-                s.push_str("}\n");
-                out.extend_from_slice(s.as_bytes());
-                *scratch = s;
+                json.push_str("}\n");
+                out.extend_from_slice(json.as_bytes());
             }
         }
     }
+}
+
+/// Buffers reused from one record to the next.
+#[derive(Default)]
+pub struct Scratch {
+    route: Vec<u8>,
+    time: String,
+    status: String,
+    cell: String,
+    json: String,
 }
 
 enum Field<'a> {
@@ -134,7 +150,9 @@ impl Field<'_> {
         match self {
             Field::Str(s) | Field::Raw(s) => escape_into(s.as_bytes(), out),
             Field::Bytes(b) => escape_into(b, out),
-            Field::Num(n) => out.push_str(&n.to_string()),
+            Field::Num(n) => {
+                let _ = write!(out, "{n}");
+            }
             Field::Dash => out.push('-'),
             Field::Null => {}
         }
