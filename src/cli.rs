@@ -32,11 +32,21 @@ pub struct Cli {
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
 
-    /// Log format: auto (detect per input from its first lines), combined
-    /// (nginx default, Apache combined), common (CLF) or vcombined (Apache
-    /// vhost_combined). Extra fields after a format's last field are ignored.
+    /// Log format: auto (detect per input from its first lines), a preset
+    /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
+    /// common_with_vhost), 'nginx:<log_format string>' pasted from
+    /// nginx.conf, or 'apache:<LogFormat string>' pasted from httpd.conf.
     #[arg(long, value_name = "NAME", default_value = "auto")]
     pub log_format: String,
+
+    /// Read the log format from this nginx.conf (its log_format directives;
+    /// include directives are not followed).
+    #[arg(long, value_name = "FILE", conflicts_with = "log_format")]
+    pub nginx_conf: Option<PathBuf>,
+
+    /// Which log_format of --nginx-conf to use [default: main, or the only one]
+    #[arg(long, value_name = "NAME", requires = "nginx_conf")]
+    pub log_name: Option<String>,
 
     /// Reports, comma-separated: summary, class, status, routes, windows,
     /// malformed, records [default: summary,class,status,routes,windows]

@@ -27,6 +27,57 @@ pub struct Config {
     pub progress: bool,
 }
 
+/// `auto`, a preset name, `nginx:<log_format>` or `apache:<LogFormat>`.
+fn format_choice(spec: &str) -> Result<FormatChoice, UsageError> {
+    if spec == "auto" {
+        return Ok(FormatChoice::Auto);
+    }
+    if let Some(f) = spec.strip_prefix("nginx:") {
+        return crate::format::nginx::compile(f)
+            .map(FormatChoice::Fixed)
+            .map_err(|e| usage(format!("--log-format nginx: {e}")));
+    }
+    if let Some(f) = spec.strip_prefix("apache:") {
+        return crate::format::apache::compile(f)
+            .map(FormatChoice::Fixed)
+            .map_err(|e| usage(format!("--log-format apache: {e}")));
+    }
+    presets::preset(spec).map(FormatChoice::Fixed).ok_or_else(|| {
+        usage(format!(
+            "unknown log format '{}' (choose from auto, {}, or nginx:<log_format> / apache:<LogFormat>)",
+            crate::text::escape(spec.as_bytes()),
+            presets::NAMES.join(", ")
+        ))
+    })
+}
+
+/// The `log_format` called `name` (default `main`, or the only one) in an nginx.conf.
+fn from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> Result<crate::format::LogFormat, UsageError> {
+    let shown = path.display();
+    let text = std::fs::read(path).map_err(|e| usage(format!("{shown}: {e}")))?;
+    let (formats, includes) = crate::format::nginx::read_conf(&String::from_utf8_lossy(&text));
+    for inc in includes {
+        eprintln!(
+            "logstat: {shown}: warning: 'include {inc}' is not followed; log_format directives there are not seen"
+        );
+    }
+    let names: Vec<&str> = formats.iter().map(|(n, _)| n.as_str()).collect();
+    let pick = match name {
+        Some(n) => formats.iter().find(|(f, _)| f == n),
+        None => formats.iter().find(|(f, _)| f == "main").or(if formats.len() == 1 { formats.first() } else { None }),
+    };
+    let (n, spec) = pick.ok_or_else(|| {
+        usage(format!(
+            "{shown}: no log_format {} (found: {}); choose one with --log-name",
+            name.unwrap_or("main"),
+            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+        ))
+    })?;
+    let mut f = crate::format::nginx::compile_conf(spec).map_err(|e| usage(format!("{shown}: log_format {n}: {e}")))?;
+    f.name = format!("nginx log_format {n}");
+    Ok(f)
+}
+
 fn usage(s: impl Into<String>) -> UsageError {
     UsageError(s.into())
 }
@@ -74,15 +125,9 @@ impl Config {
         if reports.is_empty() {
             reports = Kind::DEFAULT.to_vec();
         }
-        let format = match cli.log_format.as_str() {
-            "auto" => FormatChoice::Auto,
-            name => FormatChoice::Fixed(presets::preset(name).ok_or_else(|| {
-                usage(format!(
-                    "unknown log format '{}' (choose from auto, {})",
-                    crate::text::escape(name.as_bytes()),
-                    presets::NAMES.join(", ")
-                ))
-            })?),
+        let format = match &cli.nginx_conf {
+            Some(path) => FormatChoice::Fixed(from_nginx_conf(path, cli.log_name.as_deref())?),
+            None => format_choice(&cli.log_format)?,
         };
         let window = match &cli.window {
             None => None,

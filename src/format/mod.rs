@@ -3,7 +3,9 @@
 //! Presets are written in the same form that user-supplied nginx `log_format`
 //! and Apache `LogFormat` strings compile to, so the parser has one engine.
 
+pub mod apache;
 pub mod detect;
+pub mod nginx;
 pub mod presets;
 
 /// What a field of the line holds.
@@ -29,6 +31,35 @@ pub enum Field {
     Referer,
     /// `$http_user_agent`.
     UserAgent,
+    /// `$host`, `$server_name`, `%v`, `%V`: the virtual host.
+    Host,
+    /// `$request_method`, `%m`.
+    Method,
+    /// `$request_uri`, `%U%q`, `$uri`, `%U`: the target (with or without query).
+    Target,
+    /// `$server_protocol`, `%H`.
+    Protocol,
+    /// `$time_iso8601`: `2024-01-31T00:00:02+05:00`.
+    TimeIso8601,
+    /// `$msec`: Unix seconds with milliseconds, `1706641202.123`.
+    Msec,
+    /// A request duration in the given unit (`$request_time`, `%D`, `%T`, `%{ms}T`).
+    Duration(Unit),
+    /// `$upstream_response_time`: a list like `0.002, 0.118 : 0.010` (summed) or `-`.
+    UpstreamTime,
+    /// Any other variable: matched and skipped.
+    Opaque,
+    /// Any other list-valued variable (`$upstream_addr`, `$upstream_status`): skipped.
+    OpaqueList,
+}
+
+/// The unit a logged duration is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Seconds with a fraction (`0.123`), as nginx and `%T` write them.
+    Seconds,
+    Millis,
+    Micros,
 }
 
 impl Field {
@@ -44,6 +75,15 @@ impl Field {
             Field::Bytes => "bytes",
             Field::Referer => "referrer",
             Field::UserAgent => "user_agent",
+            Field::Host => "host",
+            Field::Method => "method",
+            Field::Target => "target",
+            Field::Protocol => "protocol",
+            Field::TimeIso8601 => "time_iso8601",
+            Field::Msec => "msec",
+            Field::Duration(_) => "request_time",
+            Field::UpstreamTime => "upstream_time",
+            Field::Opaque | Field::OpaqueList => "field",
         }
     }
 }
@@ -65,6 +105,8 @@ pub enum End {
     Bracket,
     /// Up to the first occurrence of this byte, or the end of the line.
     Byte(u8),
+    /// A list of values separated by `, ` or ` : ` (nginx upstream variables).
+    List,
 }
 
 /// A body item with its field terminator worked out once, at compile time.
@@ -87,6 +129,9 @@ pub struct LogFormat {
     pub head: Vec<Field>,
     pub body: Vec<Item>,
     ops: Vec<Op>,
+    /// Whether the format logs the method (`$request` or `$request_method`);
+    /// without it, every target gets a route.
+    pub method_known: bool,
 }
 
 impl LogFormat {
@@ -104,7 +149,9 @@ impl LogFormat {
                     let quoted = i > 0 && matches!(&body[i - 1], Item::Lit(l) if l.last() == Some(&b'"'));
                     let end = if quoted {
                         End::Quote(next)
-                    } else if *f == Field::TimeLocal {
+                    } else if matches!(f, Field::UpstreamTime | Field::OpaqueList) {
+                        End::List
+                    } else if *f == Field::TimeLocal && next.as_ref().is_none_or(|l| l[0] == b']') {
                         End::Bracket
                     } else {
                         match next {
@@ -116,7 +163,8 @@ impl LogFormat {
                 }
             })
             .collect();
-        LogFormat { name: name.to_string(), head, body, ops }
+        let method_known = body.iter().any(|i| matches!(i, Item::Field(Field::Request | Field::Method)));
+        LogFormat { name: name.to_string(), head, body, ops, method_known }
     }
 
     /// The body as parse operations.
@@ -146,6 +194,24 @@ impl LogFormat {
     /// Number of fields the format captures.
     pub fn field_count(&self) -> usize {
         self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
+    }
+
+    /// Check a compiled custom format: two fields must be separated by text,
+    /// or nothing says where one ends.
+    pub fn check(self) -> Result<LogFormat, String> {
+        for w in self.body.windows(2) {
+            if let (Item::Field(a), Item::Field(b)) = (&w[0], &w[1]) {
+                return Err(format!(
+                    "fields {} and {} follow each other with nothing between them, so a line cannot be split",
+                    a.name(),
+                    b.name()
+                ));
+            }
+        }
+        if !self.body.iter().any(|i| matches!(i, Item::Field(_))) {
+            return Err("the format has no fields".to_string());
+        }
+        Ok(self)
     }
 
     pub fn has(&self, f: Field) -> bool {

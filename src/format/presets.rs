@@ -22,16 +22,38 @@ fn combined_body() -> Vec<Item> {
     b
 }
 
+/// `combined` followed by more nginx variables.
+fn combined_plus(tail: &str) -> Vec<Item> {
+    let mut b = combined_body();
+    b.extend(super::nginx::items(tail).expect("preset tail compiles"));
+    b
+}
+
 /// Names accepted by `--log-format`, most specific first (detection order).
-pub const NAMES: [&str; 3] = ["vcombined", "combined", "common"];
+pub const NAMES: [&str; 7] =
+    ["upstreaminfo", "nginx_timed", "main", "vcombined", "combined", "common_with_vhost", "common"];
 
 /// The preset called `name`, if there is one.
 pub fn preset(name: &str) -> Option<LogFormat> {
     let (head, body) = match name {
+        // Kubernetes ingress-nginx `upstreaminfo`.
+        "upstreaminfo" => (
+            vec![Client, Ident, User],
+            combined_plus(
+                " $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] \
+                 $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id",
+            ),
+        ),
+        // combined + ` $request_time $upstream_response_time`.
+        "nginx_timed" => (vec![Client, Ident, User], combined_plus(" $request_time $upstream_response_time")),
+        // nginx's documented `main`: combined + ` "$http_x_forwarded_for"`.
+        "main" => (vec![Client, Ident, User], combined_plus(" \"$http_x_forwarded_for\"")),
         // Apache vhost_combined: `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`
         "vcombined" => (vec![VhostPort, Client, Ident, User], combined_body()),
         // nginx default `combined` and Apache `combined`.
         "combined" => (vec![Client, Ident, User], combined_body()),
+        // Apache `common_with_vhost`: `%v %h %l %u %t "%r" %>s %b`.
+        "common_with_vhost" => (vec![Host, Client, Ident, User], clf_body()),
         // Common Log Format: `%h %l %u %t "%r" %>s %b`.
         "common" => (vec![Client, Ident, User], clf_body()),
         _ => return None,
@@ -41,6 +63,21 @@ pub fn preset(name: &str) -> Option<LogFormat> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn main_reads_the_forwarded_for_field() {
+        let f = super::preset("main").unwrap();
+        let line = br#"54.36.149.41 - - [22/Jan/2019:03:56:14 +0330] "GET /a HTTP/1.1" 200 30577 "-" "AhrefsBot" "-""#;
+        let r = crate::parse::parse_line(&f, line).unwrap();
+        assert_eq!((r.status, r.rest), (Some(200), &b""[..]));
+        let f = super::preset("nginx_timed").unwrap();
+        let r = crate::parse::parse_line(
+            &f,
+            br#"192.0.2.1 - - [22/Jan/2019:03:56:14 +0330] "GET /a HTTP/1.1" 200 1 "-" "b" 0.250 0.249"#,
+        )
+        .unwrap();
+        assert_eq!(r.request_time_us, Some(250_000));
+    }
+
     #[test]
     fn every_name_has_a_preset() {
         for n in super::NAMES {

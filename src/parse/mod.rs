@@ -9,7 +9,7 @@ pub mod time;
 
 use memchr::{memchr, memchr2};
 
-use crate::format::{End, Field, LogFormat, Op};
+use crate::format::{End, Field, LogFormat, Op, Unit};
 pub use record::Record;
 use time::parse_clf;
 
@@ -84,6 +84,9 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
         return Err(bad(Reason::Blank, None));
     }
     let mut rec = Record::empty();
+    if !fmt.method_known {
+        rec.method = Some(b"-");
+    }
     let mut pos = 0;
     if !fmt.head.is_empty() {
         pos = parse_head(fmt, line, &mut rec)?;
@@ -103,6 +106,7 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
                     }
                     End::Bracket => pos + find_byte(&line[pos..], b']').ok_or(bad(Reason::BadTimestamp, Some(*fd)))?,
                     End::Byte(b) => find_byte(&line[pos..], *b).map_or(line.len(), |e| pos + e),
+                    End::List => list_end(line, pos),
                 };
                 set_field(&mut rec, *fd, &line[pos..stop])?;
                 pos = stop;
@@ -227,8 +231,82 @@ fn set_field<'a>(rec: &mut Record<'a>, fd: Field, v: &'a [u8]) -> Result<(), Mal
         Field::Bytes => rec.bytes = parse_bytes(v).ok_or(bad(Reason::BadBytes, Some(fd)))?,
         Field::Referer => rec.referrer = v,
         Field::UserAgent => rec.user_agent = v,
+        Field::Host => rec.vhost = v,
+        Field::Method => rec.method = (!v.is_empty() && v.iter().all(u8::is_ascii_uppercase)).then_some(v),
+        Field::Target => rec.target = v,
+        Field::Protocol => rec.protocol = v,
+        Field::TimeIso8601 => {
+            rec.time = Some(time::parse_iso8601(v).ok_or(bad(Reason::BadTimestamp, Some(fd)))?);
+        }
+        Field::Msec => rec.time = Some(time::parse_msec(v).ok_or(bad(Reason::BadTimestamp, Some(fd)))?),
+        Field::Duration(unit) => {
+            rec.request_time_us = parse_duration(v, unit).ok_or(bad(Reason::Mismatch, Some(fd)))?
+        }
+        Field::UpstreamTime => rec.upstream_time_us = parse_upstream(v).ok_or(bad(Reason::Mismatch, Some(fd)))?,
+        Field::Opaque | Field::OpaqueList => {}
     }
     Ok(())
+}
+
+/// The end of a list value: tokens joined by `, ` or ` : `.
+fn list_end(line: &[u8], pos: usize) -> usize {
+    let token_end = |p: usize| line[p..].iter().position(|&b| b == b' ' || b == b',').map_or(line.len(), |e| p + e);
+    let mut end = token_end(pos);
+    loop {
+        let rest = &line[end..];
+        let sep = if rest.starts_with(b", ") {
+            2
+        } else if rest.starts_with(b" : ") {
+            3
+        } else {
+            return end;
+        };
+        let next = end + sep;
+        if next >= line.len() || line[next] == b' ' {
+            return end;
+        }
+        end = token_end(next);
+    }
+}
+
+/// A duration in `unit`, as microseconds; `-` is none.
+fn parse_duration(v: &[u8], unit: Unit) -> Option<Option<u64>> {
+    if v == b"-" {
+        return Some(None);
+    }
+    let (int, frac) = match v.iter().position(|&b| b == b'.') {
+        Some(i) => (&v[..i], &v[i + 1..]),
+        None => (v, &v[v.len()..]),
+    };
+    if int.is_empty() || !int.iter().chain(frac).all(u8::is_ascii_digit) || int.len() > 12 {
+        return None;
+    }
+    let whole = int.iter().fold(0u64, |n, &d| n * 10 + (d - b'0') as u64);
+    let scale = match unit {
+        Unit::Seconds => 1_000_000,
+        Unit::Millis => 1_000,
+        Unit::Micros => 1,
+    };
+    // Up to six fraction digits matter at microsecond resolution.
+    let mut f = 0u64;
+    let mut div = 1u64;
+    for &d in frac.iter().take(6) {
+        f = f * 10 + (d - b'0') as u64;
+        div *= 10;
+    }
+    Some(Some(whole.saturating_mul(scale) + f * scale / div))
+}
+
+/// Sum of an upstream time list (`0.002, 0.118 : 0.010`); `-` entries are
+/// skipped; all `-` is none.
+fn parse_upstream(v: &[u8]) -> Option<Option<u64>> {
+    let mut sum = None::<u64>;
+    for tok in v.split(|&b| b == b',' || b == b':' || b == b' ').filter(|t| !t.is_empty()) {
+        if let Some(us) = parse_duration(tok, Unit::Seconds)? {
+            sum = Some(sum.unwrap_or(0).saturating_add(us));
+        }
+    }
+    Some(sum)
 }
 
 /// `-` is no status (Apache, aborted requests); otherwise 1–9 digits.

@@ -24,6 +24,10 @@ pub struct Record<'a> {
     pub user_agent: &'a [u8],
     /// Bytes after the format's last field, ignored (appended fields).
     pub rest: &'a [u8],
+    /// Request duration in microseconds, when the format logs one.
+    pub request_time_us: Option<u64>,
+    /// Sum of the upstream response times in microseconds, when logged.
+    pub upstream_time_us: Option<u64>,
 }
 
 impl Record<'_> {
@@ -43,6 +47,8 @@ impl Record<'_> {
             referrer: b"-",
             user_agent: b"-",
             rest: b"",
+            request_time_us: None,
+            upstream_time_us: None,
         }
     }
 }

@@ -95,6 +95,51 @@ pub fn parse_clf(b: &[u8]) -> Result<LogTime, TimeError> {
     Ok(LogTime { unix: local - offset as i64, offset })
 }
 
+/// `$time_iso8601`: `2024-01-31T00:00:02+05:00` (or `Z`).
+pub fn parse_iso8601(b: &[u8]) -> Option<LogTime> {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let year = (d2(&b[0..2])? * 100 + d2(&b[2..4])?) as i64;
+    let (month, day) = (d2(&b[5..7])?, d2(&b[8..10])?);
+    let (hour, minute, second) = (d2(&b[11..13])?, d2(&b[14..16])?, d2(&b[17..19])?);
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let offset = match &b[19..] {
+        b"Z" => 0,
+        z if z.len() == 6 && (z[0] == b'+' || z[0] == b'-') && z[3] == b':' => {
+            let (h, m) = (d2(&z[1..3])?, d2(&z[4..6])?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            (if z[0] == b'-' { -1 } else { 1 }) * (h * 3600 + m * 60) as i32
+        }
+        _ => return None,
+    };
+    let local = days_from_civil(year, month, day) * 86_400 + (hour * 3600 + minute * 60 + second) as i64;
+    Some(LogTime { unix: local - offset as i64, offset })
+}
+
+/// `$msec`: `1706641202.123` (UTC).
+pub fn parse_msec(b: &[u8]) -> Option<LogTime> {
+    let int = match b.iter().position(|&c| c == b'.') {
+        Some(i) if b[i + 1..].iter().all(u8::is_ascii_digit) => &b[..i],
+        Some(_) => return None,
+        None => b,
+    };
+    if int.is_empty() || int.len() > 12 || !int.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(LogTime { unix: int.iter().fold(0i64, |n, &d| n * 10 + (d - b'0') as i64), offset: 0 })
+}
+
 pub fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -195,6 +240,17 @@ mod tests {
         assert_eq!(parse_clf(b"10/Oct/2000:13:55:36 0700"), Err(Zone));
         assert_eq!(parse_clf(b"1234"), Err(Layout));
         assert_eq!(parse_clf(b"-"), Err(Layout));
+    }
+
+    #[test]
+    fn iso8601_and_msec() {
+        let t = parse_iso8601(b"2000-10-10T13:55:36-07:00").unwrap();
+        assert_eq!((t.unix, t.offset), (971_211_336, -25_200));
+        assert_eq!(parse_iso8601(b"2000-10-10T20:55:36Z").unwrap().unix, 971_211_336);
+        assert!(parse_iso8601(b"2000-13-10T20:55:36Z").is_none());
+        assert!(parse_iso8601(b"2000-10-10 20:55:36Z").is_none());
+        assert_eq!(parse_msec(b"971211336.123").unwrap().unix, 971_211_336);
+        assert!(parse_msec(b"12a.5").is_none());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::zone::Zone;
 use std::fmt::Write as _;
 
 /// Columns, in contract order; new columns go at the end.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 18] = [
     "file",
     "line",
     "time",
@@ -27,6 +27,8 @@ pub const COLUMNS: [&str; 16] = [
     "user_agent",
     "ident",
     "request",
+    "request_time",
+    "upstream_time",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +48,7 @@ impl RecordWriter {
     /// Append one record. `sc` is reused between calls, so writing a record
     /// allocates nothing once its buffers have grown.
     pub fn write(&self, out: &mut Vec<u8>, sc: &mut Scratch, file: &str, line: u64, r: &Record, zone: &Zone) {
-        let Scratch { route: route_buf, time, status, cell, json } = sc;
+        let Scratch { route: route_buf, time, status, cell, json, rt, ut } = sc;
         let route: &[u8] = match r.method {
             Some(_) => {
                 route::normalize(r.target, route_buf);
@@ -62,7 +64,9 @@ impl RecordWriter {
         if let Some(s) = r.status {
             let _ = write!(status, "{s}");
         }
-        let fields: [(&str, Field); 16] = [
+        seconds(r.request_time_us, rt);
+        seconds(r.upstream_time_us, ut);
+        let fields: [(&str, Field); 18] = [
             ("file", Field::Str(file)),
             ("line", Field::Num(line)),
             ("time", if time.is_empty() { Field::Null } else { Field::Str(time) }),
@@ -79,6 +83,8 @@ impl RecordWriter {
             ("user_agent", Field::Bytes(r.user_agent)),
             ("ident", Field::Bytes(r.ident)),
             ("request", Field::Bytes(r.request)),
+            ("request_time", if rt.is_empty() { Field::Dash } else { Field::Raw(rt) }),
+            ("upstream_time", if ut.is_empty() { Field::Dash } else { Field::Raw(ut) }),
         ];
         match self {
             RecordWriter::Csv { raw } => {
@@ -132,6 +138,16 @@ pub struct Scratch {
     status: String,
     cell: String,
     json: String,
+    rt: String,
+    ut: String,
+}
+
+/// Microseconds as seconds with three decimals (`0.120`), as nginx logs them.
+fn seconds(us: Option<u64>, out: &mut String) {
+    out.clear();
+    if let Some(us) = us {
+        let _ = write!(out, "{}.{:03}", us / 1_000_000, us % 1_000_000 / 1_000);
+    }
 }
 
 enum Field<'a> {
