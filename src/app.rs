@@ -89,15 +89,26 @@ fn notice(cfg: &Config, n: Notice) {
         Notice::InputFailed(e) => eprintln!("logstat: {e}"),
         Notice::Detected { file, detection: d, chosen } => {
             let file = crate::text::escape(file.as_bytes());
+            // Loud when most of the sample does not fit, or when a format the
+            // user chose misses any sample line: never a silent zero.
             let weak = d.sampled > 0 && d.matched * 2 < d.sampled;
-            if weak {
+            let missed = !chosen && d.matched < d.sampled;
+            if weak || missed {
                 eprintln!(
-                    "logstat: {file}: warning: only {} of {} sample lines fit {} format {}; the rest will be counted as malformed (see --report malformed)",
+                    "logstat: {file}: warning: only {} of {} sample lines fit {} format {}; lines that do not fit are counted as malformed (see --report malformed)",
                     d.matched,
                     d.sampled,
                     if chosen { "the best" } else { "the" },
                     d.format.name
                 );
+                if let Some((n, m, line)) = &d.first_miss {
+                    let at = m.field.map_or(String::new(), |f| format!(" at field {}", f.name()));
+                    eprintln!(
+                        "logstat: {file}: first line that does not fit (sample line {n}, {}{at}): {}",
+                        m.reason.name(),
+                        crate::text::excerpt(line, 160)
+                    );
+                }
             } else if chosen && !cfg.quiet && d.sampled > 0 {
                 eprintln!(
                     "logstat: {file}: format {} ({} of {} sample lines match)",

@@ -100,6 +100,23 @@ pub fn compile(spec: &str) -> Result<LogFormat, String> {
     if !lit.is_empty() {
         body.push(Item::Lit(lit.into_bytes()));
     }
+    // With both %D and %T, keep the finest as the request time.
+    let rank = |u: &Unit| match u {
+        Unit::Micros => 0,
+        Unit::Millis => 1,
+        Unit::Seconds => 2,
+    };
+    let finest = body
+        .iter()
+        .filter_map(|i| if let Item::Field(Field::Duration(u)) = i { Some(*u) } else { None })
+        .min_by_key(rank);
+    for i in &mut body {
+        if let Item::Field(Field::Duration(u)) = i {
+            if Some(*u) != finest {
+                *i = Item::Field(Field::Opaque);
+            }
+        }
+    }
     LogFormat::new("apache LogFormat", Vec::new(), body).check()
 }
 

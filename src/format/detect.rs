@@ -20,6 +20,9 @@ pub struct Detection {
     pub offset: Option<i32>,
     /// How much of the sample the format captured (see [`detect`]).
     pub fit: usize,
+    /// The first sample line that did not fit: its number in the sample
+    /// (1-based, blank lines skipped), why, and its first bytes.
+    pub first_miss: Option<(usize, crate::parse::Malformed, Vec<u8>)>,
 }
 
 /// The complete lines at the start of `head` (a final piece without newline
@@ -60,10 +63,15 @@ pub fn detect(head: &[u8], whole: bool) -> Detection {
 /// How well `format` fits the start of an input.
 pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
     let (mut matched, mut sampled, mut offset, mut fit) = (0, 0, None, 0);
+    let mut first_miss = None;
     let fields = format.field_count();
     for line in sample_lines(head, whole) {
         sampled += 1;
-        if let Ok(r) = parse_line(&format, line) {
+        let parsed = parse_line(&format, line);
+        if let (Err(m), None) = (&parsed, &first_miss) {
+            first_miss = Some((sampled, *m, line[..line.len().min(200)].to_vec()));
+        }
+        if let Ok(r) = parsed {
             matched += 1;
             fit += if r.rest.trim_ascii().is_empty() { 2 * fields } else { fields };
             if offset.is_none() {
@@ -71,7 +79,7 @@ pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
             }
         }
     }
-    Detection { format, matched, sampled, offset, fit }
+    Detection { format, matched, sampled, offset, fit, first_miss }
 }
 
 #[cfg(test)]
