@@ -111,10 +111,10 @@ pub fn compile(spec: &str) -> Result<LogFormat, String> {
         .filter_map(|i| if let Item::Field(Field::Duration(u)) = i { Some(*u) } else { None })
         .min_by_key(rank);
     for i in &mut body {
-        if let Item::Field(Field::Duration(u)) = i {
-            if Some(*u) != finest {
-                *i = Item::Field(Field::Opaque);
-            }
+        if let Item::Field(Field::Duration(u)) = i
+            && Some(*u) != finest
+        {
+            *i = Item::Field(Field::Opaque);
         }
     }
     LogFormat::new("apache LogFormat", Vec::new(), body).check()
