@@ -17,7 +17,8 @@ Examples:
   logstat ./explain                           a log file that is named 'explain'
 
 Exit codes: 0 success (malformed lines alone are not an error), 1 an input
-could not be read (the others are still reported), 2 usage error.";
+could not be read completely (the others and what was read are still
+reported), 2 usage error.";
 
 /// Turn web-server access logs (nginx, Apache) into answers: requests by
 /// status class and code, by route and by time window.
@@ -27,8 +28,9 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Access logs to read. '-' is stdin; with no FILE, stdin is read when it
-    /// is not a terminal.
+    /// Access logs to read: plain, gzip or zstd (by content), quoted globs
+    /// ('access.log*'), '-' for stdin; with no FILE, stdin is read when it is
+    /// not a terminal.
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
 
@@ -48,8 +50,9 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", requires = "nginx_conf")]
     pub log_name: Option<String>,
 
-    /// Reports, comma-separated: summary, class, status, routes, windows,
-    /// malformed, records [default: summary,class,status,routes,windows]
+    /// Reports, comma-separated: summary, files, class, status, routes,
+    /// windows, malformed, findings, records [default:
+    /// summary,class,status,routes,windows; the table adds findings]
     #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
     pub report: Vec<String>,
 
