@@ -149,8 +149,12 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let _progress = (cfg.progress && total_size(&cfg.inputs) >= crate::progress::MIN_BYTES)
-        .then(|| crate::progress::Progress::start(total_size(&cfg.inputs)));
+    let _progress = if cfg.progress {
+        let total = total_size(&cfg.inputs);
+        (total >= crate::progress::MIN_BYTES).then(|| crate::progress::Progress::start(total))
+    } else {
+        None
+    };
 
     // Records stream while the inputs are read.
     let want_records = cfg.reports.contains(&Kind::Records);

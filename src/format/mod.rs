@@ -213,8 +213,4 @@ impl LogFormat {
         }
         Ok(self)
     }
-
-    pub fn has(&self, f: Field) -> bool {
-        self.head.contains(&f) || self.body.contains(&Item::Field(f))
-    }
 }

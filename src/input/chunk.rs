@@ -6,28 +6,6 @@ use memchr::memchr;
 /// balance two workers and stay cache-friendly.
 pub const CHUNK_BYTES: usize = 2 << 20;
 
-/// Split `data` into pieces of about `target` bytes, each ending after a
-/// newline (the last piece may end without one). Lines are never split.
-pub fn split(data: &[u8], target: usize) -> Vec<&[u8]> {
-    let target = target.max(1);
-    let mut out = Vec::with_capacity(data.len() / target + 1);
-    let mut start = 0;
-    while start < data.len() {
-        let want = start + target;
-        if want >= data.len() {
-            out.push(&data[start..]);
-            break;
-        }
-        let end = match memchr(b'\n', &data[want..]) {
-            Some(i) => want + i + 1,
-            None => data.len(),
-        };
-        out.push(&data[start..end]);
-        start = end;
-    }
-    out
-}
-
 /// Split bytes that start at absolute offset `abs` of an input into chunks
 /// whose boundaries depend only on absolute offsets: a chunk starting at `s`
 /// ends just after the first newline at or after the smallest multiple of
@@ -73,13 +51,13 @@ mod tests {
     fn chunks_end_on_newlines_and_cover_everything() {
         let data = b"aaa\nbb\ncccc\nd";
         for t in 1..20 {
-            let parts = split(data, t);
-            assert_eq!(parts.concat(), data.to_vec());
+            let (parts, used) = split_aligned(data, 0, t, true);
+            assert_eq!((parts.concat(), used), (data.to_vec(), data.len()));
             for p in &parts[..parts.len() - 1] {
                 assert_eq!(p.last(), Some(&b'\n'));
             }
         }
-        assert!(split(b"", 4).is_empty());
+        assert!(split_aligned(b"", 0, 4, true).0.is_empty());
         // Aligned chunks are the same whether the bytes come whole or in pieces.
         let text = b"a\nbbbbbbb\ncc\nd\neeeeeeeeeeee\nf\n";
         for t in 1..10 {

@@ -66,11 +66,6 @@ impl Counts {
         self.bytes = self.bytes.saturating_add(o.bytes);
         self.failures += o.failures;
     }
-
-    /// Share of 4xx and 5xx, in percent.
-    pub fn error_percent(&self) -> f64 {
-        percent(self.class[3] + self.class[4], self.requests)
-    }
 }
 
 pub fn percent(n: u64, of: u64) -> f64 {
