@@ -69,3 +69,16 @@ if command -v gzip >/dev/null; then
   gz_t=$(median "$BIN" "$GZ" -q --color never)
   printf '%-44s %8.3f s  %7.0f MB/s of decompressed text\n' "logstat on the gzip -1 copy" "$gz_t" "$(echo "$bytes/$gz_t/1000000" | bc -l)"
 fi
+
+# Timed nginx log (combined + $request_time $upstream_response_time) of the
+# same size: the default report then includes latency percentiles (overall,
+# per class, route and window). Issue 4 asks for <= 1.3x the combined time.
+TLOG="$DIR/timed-$SIZE.log"
+[ -s "$TLOG" ] || target/release/examples/genlog "$SIZE" --seed 1 --timings > "$TLOG"
+cat "$TLOG" > /dev/null
+t_t=$(median "$BIN" "$TLOG" -q --color never)
+tl_t=$(median "$BIN" "$TLOG" -q --color never -f csv -o "$DIR/timed-out" -r summary,routes,windows,latency,sizes)
+printf '%-44s %8.3f s\n' "logstat, timed log, default report" "$t_t"
+printf '%-44s %8.3f s\n' "logstat, timed log, CSV incl. latency,sizes" "$tl_t"
+printf 'ratio timed/combined: %.2fx (default report), %.2fx (CSV with latency)\n' \
+  "$(echo "$t_t/$ls_t" | bc -l)" "$(echo "$tl_t/$ls_t" | bc -l)"

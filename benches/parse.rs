@@ -37,7 +37,15 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
     let zone = Zone::Fixed(3600);
     let text = sample(8 << 20);
     let failures = logstat::stats::failures::Failures::default();
-    let ctx = AddCtx { format: &fmt, zone: &zone, file: 0, window: None, failures: &failures, max_routes: 50_000 };
+    let ctx = AddCtx {
+        format: &fmt,
+        zone: &zone,
+        file: 0,
+        window: None,
+        failures: &failures,
+        max_routes: 50_000,
+        metric: Default::default(),
+    };
     let mut g = c.benchmark_group("chunk_to_stats");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(20);

@@ -209,7 +209,10 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
         auto_width(span, run.stats.windows.width)
     });
     let ctx = Ctx { run: &run, window, top: cfg.top, failures: &cfg.engine.failures.spec };
-    let kinds: Vec<Kind> = cfg.reports.iter().copied().filter(|k| *k != Kind::Records).collect();
+    let mut kinds: Vec<Kind> = cfg.reports.iter().copied().filter(|k| *k != Kind::Records).collect();
+    if cfg.default_reports && report::latency::has_timings(&ctx) {
+        kinds.push(Kind::Latency);
+    }
     match cfg.output {
         OutFormat::Table => {
             let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);

@@ -51,8 +51,9 @@ pub struct Cli {
     pub log_name: Option<String>,
 
     /// Reports, comma-separated: summary, files, class, status, routes,
-    /// windows, malformed, findings, records [default:
-    /// summary,class,status,routes,windows; the table adds findings]
+    /// windows, latency, sizes, malformed, findings, records [default:
+    /// summary,class,status,routes,windows, plus latency when the log has
+    /// timings; the table adds findings]
     #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
     pub report: Vec<String>,
 
@@ -73,6 +74,12 @@ pub struct Cli {
     /// [default: chosen from the time span]
     #[arg(long, value_name = "WIDTH")]
     pub window: Option<String>,
+
+    /// Duration behind the per-class, per-route and per-window percentiles:
+    /// request (request_time, %D, %T), upstream (upstream_response_time,
+    /// summed per request) or auto: request when logged, else upstream
+    #[arg(long, value_name = "METRIC", default_value = "auto")]
+    pub latency: String,
 
     /// Display time zone; windows align to it: UTC, local, a fixed offset
     /// (+05:30) or an IANA name (Europe/Berlin) [default: the log's offset]

@@ -16,6 +16,8 @@ use crate::zone::Zone;
 pub struct Config {
     pub inputs: Vec<Source>,
     pub reports: Vec<Kind>,
+    /// No --report given: `latency` joins the defaults when the log has timings.
+    pub default_reports: bool,
     pub output: OutFormat,
     pub output_dir: Option<PathBuf>,
     pub top: Option<usize>,
@@ -122,7 +124,8 @@ impl Config {
                 reports.push(k);
             }
         }
-        if reports.is_empty() {
+        let default_reports = reports.is_empty();
+        if default_reports {
             reports = Kind::DEFAULT.to_vec();
         }
         let format = match &cli.nginx_conf {
@@ -166,6 +169,8 @@ impl Config {
             .and_then(|v| v.parse().ok())
             .map(std::time::Duration::from_millis);
         let failures = crate::stats::failures::Failures::parse(&cli.failures).map_err(usage)?;
+        let metric = crate::stats::latency::Metric::parse(&cli.latency)
+            .ok_or_else(|| usage(format!("--latency '{}': expected auto, request or upstream", cli.latency)))?;
         if cli.threads == Some(0) {
             return Err(usage("--threads must be at least 1"));
         }
@@ -185,6 +190,7 @@ impl Config {
         Ok(Config {
             inputs,
             reports,
+            default_reports,
             output,
             output_dir: cli.output_dir,
             top: cli.top,
@@ -197,6 +203,7 @@ impl Config {
                 chunk_delay,
                 failures,
                 max_routes: cli.max_routes.max(2),
+                metric,
             },
             threads: cli.threads,
             color,

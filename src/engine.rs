@@ -44,6 +44,8 @@ pub struct Options {
     pub failures: crate::stats::failures::Failures,
     /// Distinct routes kept before the lightest are folded into `(other routes)`.
     pub max_routes: usize,
+    /// The duration kept per class, route and window.
+    pub metric: crate::stats::latency::Metric,
 }
 
 /// What happened to one input.
@@ -317,13 +319,22 @@ impl Default for Options {
             chunk_delay: None,
             failures: Default::default(),
             max_routes: 50_000,
+            metric: Default::default(),
         }
     }
 }
 
 impl Options {
     fn add_ctx<'a>(&'a self, format: &'a LogFormat, zone: &'a Zone, file: u32) -> AddCtx<'a> {
-        AddCtx { format, zone, file, window: self.window, failures: &self.failures, max_routes: self.max_routes }
+        AddCtx {
+            format,
+            zone,
+            file,
+            window: self.window,
+            failures: &self.failures,
+            max_routes: self.max_routes,
+            metric: self.metric,
+        }
     }
 }
 

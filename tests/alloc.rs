@@ -37,7 +37,15 @@ fn counting_lines_does_not_allocate() {
     let fmt = preset("combined").unwrap();
     let zone = Zone::Fixed(0);
     let failures = Failures::default();
-    let ctx = AddCtx { format: &fmt, zone: &zone, file: 0, window: None, failures: &failures, max_routes: 50_000 };
+    let ctx = AddCtx {
+        format: &fmt,
+        zone: &zone,
+        file: 0,
+        window: None,
+        failures: &failures,
+        max_routes: 50_000,
+        metric: Default::default(),
+    };
     let mut s = Stats::new(None);
     s.add_chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, buffers
     let before = ALLOCS.load(Ordering::Relaxed);

@@ -20,13 +20,23 @@ fn run_lib(path: &std::path::Path, threads: usize, chunk: usize, mmap: MmapPolic
         chunk_delay: None,
         max_routes: 50_000,
         failures: Default::default(),
+        metric: Default::default(),
     };
     let run = pool.install(|| engine::run(&[Source::Path(path.to_path_buf())], &opts, &mut |_| {}, None)).unwrap();
     let ctx = Ctx { run: &run, window: 60, top: None, failures: "5xx" };
-    let tables: Vec<_> = [Kind::Summary, Kind::Class, Kind::Status, Kind::Routes, Kind::Windows, Kind::Malformed]
-        .iter()
-        .map(|k| report::table(*k, &ctx))
-        .collect();
+    let tables: Vec<_> = [
+        Kind::Summary,
+        Kind::Class,
+        Kind::Status,
+        Kind::Routes,
+        Kind::Windows,
+        Kind::Latency,
+        Kind::Sizes,
+        Kind::Malformed,
+    ]
+    .iter()
+    .map(|k| report::table(*k, &ctx))
+    .collect();
     let mut out = Vec::new();
     logstat::render::json::write_tables(&tables, &mut out).unwrap();
     (run, String::from_utf8(out).unwrap())
@@ -41,6 +51,13 @@ fn line_kind() -> impl Strategy<Value = Vec<u8>> {
         Just(b"198.51.100.2 - - [11/Oct/2023:00:00:00 -0500] \"\\x16\\x03\" 400 0 \"-\" \"-\"".to_vec()),
         Just(b"198.51.100.2 - - [11/Oct/2023:00:00:00 -0500] \"-\" - - \"-\" \"-\"".to_vec()),
         Just(b"198.51.100.2 - - [11/Oct/2023:00:00:00 -0500] \"GET /x HTTP/1.1\" 200 1 \"-\" \"trunc".to_vec()),
+        (0u32..600, 0u64..99_999, 0u32..5_000).prop_map(|(s, b, ms)| format!(
+            "192.0.2.9 - - [10/Oct/2023:13:56:00 +0100] \"POST /t/{b} HTTP/1.1\" {s} {b} \"-\" \"a\" {}.{:03} 0.{:03}, 0.002",
+            ms / 1000,
+            ms % 1000,
+            ms % 1000
+        )
+        .into_bytes()),
         Just(b"".to_vec()),
         Just(b"\r".to_vec()),
         prop::collection::vec(any::<u8>().prop_filter("no newline", |b| *b != b'\n'), 0..120),
@@ -81,6 +98,7 @@ proptest! {
 /// A generated log with malformed lines sprinkled in.
 fn generated(bytes: usize) -> Vec<u8> {
     let mut g = logstat::synth::Generator::new(9, 1_700_000_000, 200_000);
+    g.timings = true;
     let mut s = String::new();
     let mut i = 0;
     while s.len() < bytes {
@@ -98,7 +116,7 @@ fn binary_output_is_identical_across_threads_chunks_mmap_and_stdin() {
     let env = Env::new();
     let data = generated(3 << 20);
     let p = env.write("g.log", &data);
-    let args = ["-f", "json", "-r", "summary,class,status,routes,windows,malformed", "-q"];
+    let args = ["-f", "json", "-r", "summary,class,status,routes,windows,latency,sizes,malformed", "-q"];
     let base = stdout_of(logstat().arg(&p).args(args).args(["-j", "1", "--mmap", "never"]), 0);
     for (threads, chunk, mmap) in
         [("2", "65536", "always"), ("4", "4096", "always"), ("3", "100000", "never"), ("2", "1", "never")]

@@ -47,15 +47,15 @@ fn directive(letter: char, arg: Option<&str>) -> Result<Vec<Item>, String> {
         ('T', Some("us")) => f(Field::Duration(Unit::Micros)),
         ('T', _) => f(Field::Duration(Unit::Seconds)),
         ('m', _) => f(Field::Method),
+        ('I', _) => f(Field::RequestLength),
         ('U', _) => f(Field::Target),
         ('H', _) => f(Field::Protocol),
         ('v' | 'V', _) => f(Field::Host),
         ('i', Some(h)) if h.eq_ignore_ascii_case("referer") => f(Field::Referer),
         ('i', Some(h)) if h.eq_ignore_ascii_case("user-agent") => f(Field::UserAgent),
-        (
-            'A' | 'q' | 'p' | 'P' | 'O' | 'I' | 'S' | 'X' | 'k' | 'L' | 'R' | 'f' | 'i' | 'o' | 'e' | 'n' | 'C' | 'x',
-            _,
-        ) => f(Field::Opaque),
+        ('A' | 'q' | 'p' | 'P' | 'O' | 'S' | 'X' | 'k' | 'L' | 'R' | 'f' | 'i' | 'o' | 'e' | 'n' | 'C' | 'x', _) => {
+            f(Field::Opaque)
+        }
         (c, _) => Err(format!("unknown LogFormat directive %{c}")),
     }
 }

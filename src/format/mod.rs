@@ -45,6 +45,8 @@ pub enum Field {
     Msec,
     /// A request duration in the given unit (`$request_time`, `%D`, `%T`, `%{ms}T`).
     Duration(Unit),
+    /// `$request_length` / `%I`: bytes of the request (line, headers, body).
+    RequestLength,
     /// `$upstream_response_time`: a list like `0.002, 0.118 : 0.010` (summed) or `-`.
     UpstreamTime,
     /// Any other variable: matched and skipped.
@@ -73,6 +75,7 @@ impl Field {
             Field::Request => "request",
             Field::Status => "status",
             Field::Bytes => "bytes",
+            Field::RequestLength => "request_length",
             Field::Referer => "referrer",
             Field::UserAgent => "user_agent",
             Field::Host => "host",

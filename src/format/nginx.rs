@@ -46,6 +46,7 @@ fn field(var: &str) -> Field {
         "request_uri" | "uri" | "document_uri" => Field::Target,
         "server_protocol" => Field::Protocol,
         "request_time" => Field::Duration(Unit::Seconds),
+        "request_length" => Field::RequestLength,
         "upstream_response_time" => Field::UpstreamTime,
         v if v.starts_with("upstream_") => Field::OpaqueList,
         _ => Field::Opaque,

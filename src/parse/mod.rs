@@ -229,6 +229,10 @@ fn set_field<'a>(rec: &mut Record<'a>, fd: Field, v: &'a [u8]) -> Result<(), Mal
         }
         Field::Status => rec.status = parse_status(v).ok_or(bad(Reason::BadStatus, Some(fd)))?,
         Field::Bytes => rec.bytes = parse_bytes(v).ok_or(bad(Reason::BadBytes, Some(fd)))?,
+        Field::RequestLength => {
+            rec.request_length =
+                if v == b"-" { None } else { Some(parse_bytes(v).ok_or(bad(Reason::BadBytes, Some(fd)))?) }
+        }
         Field::Referer => rec.referrer = v,
         Field::UserAgent => rec.user_agent = v,
         Field::Host => rec.vhost = v,
@@ -274,27 +278,39 @@ fn parse_duration(v: &[u8], unit: Unit) -> Option<Option<u64>> {
     if v == b"-" {
         return Some(None);
     }
-    let (int, frac) = match v.iter().position(|&b| b == b'.') {
-        Some(i) => (&v[..i], &v[i + 1..]),
-        None => (v, &v[v.len()..]),
+    // Digits of the unit's fraction that reach microseconds.
+    let places = match unit {
+        Unit::Seconds => 6,
+        Unit::Millis => 3,
+        Unit::Micros => 0,
     };
-    if int.is_empty() || !int.iter().chain(frac).all(u8::is_ascii_digit) || int.len() > 12 {
+    let mut whole = 0u64;
+    let mut i = 0;
+    while i < v.len() && v[i].is_ascii_digit() {
+        whole = whole * 10 + (v[i] - b'0') as u64;
+        i += 1;
+    }
+    if i == 0 || i > 12 {
         return None;
     }
-    let whole = int.iter().fold(0u64, |n, &d| n * 10 + (d - b'0') as u64);
-    let scale = match unit {
-        Unit::Seconds => 1_000_000,
-        Unit::Millis => 1_000,
-        Unit::Micros => 1,
-    };
-    // Up to six fraction digits matter at microsecond resolution.
     let mut f = 0u64;
-    let mut div = 1u64;
-    for &d in frac.iter().take(6) {
-        f = f * 10 + (d - b'0') as u64;
-        div *= 10;
+    let mut taken = 0;
+    if i < v.len() {
+        if v[i] != b'.' {
+            return None;
+        }
+        for &d in &v[i + 1..] {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            if taken < places {
+                f = f * 10 + (d - b'0') as u64;
+                taken += 1;
+            }
+        }
     }
-    Some(Some(whole.saturating_mul(scale) + f * scale / div))
+    const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    Some(Some(whole * POW10[places] + f * POW10[places - taken]))
 }
 
 /// Sum of an upstream time list (`0.002, 0.118 : 0.010`); `-` entries are

@@ -28,6 +28,8 @@ pub struct Record<'a> {
     pub request_time_us: Option<u64>,
     /// Sum of the upstream response times in microseconds, when logged.
     pub upstream_time_us: Option<u64>,
+    /// `$request_length` / `%I`, when logged.
+    pub request_length: Option<u64>,
 }
 
 impl Record<'_> {
@@ -49,6 +51,7 @@ impl Record<'_> {
             rest: b"",
             request_time_us: None,
             upstream_time_us: None,
+            request_length: None,
         }
     }
 }

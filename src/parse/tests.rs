@@ -115,3 +115,20 @@ fn common_accepts_combined_tail() {
     assert_eq!((r.ident, r.user, r.bytes), (&b"bob"[..], &b"frank"[..], 2326));
     assert!(parse_line(&f, br#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "x""#).is_ok());
 }
+
+#[test]
+fn durations_in_every_unit() {
+    use crate::format::Unit;
+    assert_eq!(parse_duration(b"0.123", Unit::Seconds), Some(Some(123_000)));
+    assert_eq!(parse_duration(b"12", Unit::Seconds), Some(Some(12_000_000)));
+    assert_eq!(parse_duration(b"1.2345678", Unit::Seconds), Some(Some(1_234_567)));
+    assert_eq!(parse_duration(b"1.5", Unit::Millis), Some(Some(1_500)));
+    assert_eq!(parse_duration(b"250", Unit::Micros), Some(Some(250)));
+    assert_eq!(parse_duration(b"-", Unit::Seconds), Some(None));
+    for bad in [&b""[..], b".5", b"1.2.3", b"1x", b"-1", b"1234567890123"] {
+        assert_eq!(parse_duration(bad, Unit::Seconds), None, "{:?}", String::from_utf8_lossy(bad));
+    }
+    assert_eq!(parse_upstream(b"0.002, 0.118 : 0.010"), Some(Some(130_000)));
+    assert_eq!(parse_upstream(b"-, 0.5"), Some(Some(500_000)));
+    assert_eq!(parse_upstream(b"- : -"), Some(None));
+}

@@ -4,9 +4,11 @@
 pub mod class;
 pub mod files;
 pub mod findings;
+pub mod latency;
 pub mod malformed;
 pub mod records;
 pub mod routes;
+pub mod sizes;
 pub mod status;
 pub mod summary;
 pub mod windows;
@@ -20,6 +22,8 @@ pub enum Cell {
     Int(u64),
     /// A percentage, shown with two decimals.
     Pct(f64),
+    /// Microseconds, shown as milliseconds with three decimals.
+    Ms(u64),
     /// Already-escaped text.
     Text(String),
     Null,
@@ -39,6 +43,7 @@ impl Cell {
         match self {
             Cell::Int(n) => n.to_string(),
             Cell::Pct(p) => format!("{p:.2}"),
+            Cell::Ms(us) => crate::stats::latency::ms(*us),
             Cell::Text(s) => s.clone(),
             Cell::Null => String::new(),
         }
@@ -61,19 +66,23 @@ pub enum Kind {
     Status,
     Routes,
     Windows,
+    Latency,
+    Sizes,
     Malformed,
     Findings,
     Records,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Summary,
         Kind::Files,
         Kind::Class,
         Kind::Status,
         Kind::Routes,
         Kind::Windows,
+        Kind::Latency,
+        Kind::Sizes,
         Kind::Malformed,
         Kind::Findings,
         Kind::Records,
@@ -88,6 +97,8 @@ impl Kind {
             Kind::Status => "status",
             Kind::Routes => "routes",
             Kind::Windows => "windows",
+            Kind::Latency => "latency",
+            Kind::Sizes => "sizes",
             Kind::Malformed => "malformed",
             Kind::Findings => "findings",
             Kind::Records => "records",
@@ -117,6 +128,14 @@ impl Ctx<'_> {
     }
 }
 
+/// `p50…max` cells of a histogram (empty cells when it is empty), in ms.
+pub fn ms_cells(h: &crate::stats::latency::Hist) -> Vec<Cell> {
+    match h.summary() {
+        Some(v) => v.iter().map(|us| Cell::Ms(*us)).collect(),
+        None => vec![Cell::Null; 5],
+    }
+}
+
 /// The machine table of a report (not records, which stream).
 pub fn table(kind: Kind, ctx: &Ctx) -> Table {
     match kind {
@@ -126,6 +145,8 @@ pub fn table(kind: Kind, ctx: &Ctx) -> Table {
         Kind::Status => status::table(ctx),
         Kind::Routes => routes::table(ctx),
         Kind::Windows => windows::table(ctx),
+        Kind::Latency => latency::table(ctx),
+        Kind::Sizes => sizes::table(ctx),
         Kind::Malformed => malformed::table(ctx),
         Kind::Findings => findings::table(ctx),
         Kind::Records => Table { name: "records", columns: records::COLUMNS.to_vec(), rows: Vec::new() },
@@ -141,6 +162,8 @@ pub fn show(kind: Kind, ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         Kind::Status => status::show(ctx, t),
         Kind::Routes => routes::show(ctx, t),
         Kind::Windows => windows::show(ctx, t),
+        Kind::Latency => latency::show(ctx, t),
+        Kind::Sizes => sizes::show(ctx, t),
         Kind::Malformed => malformed::show(ctx, t),
         Kind::Findings => findings::show(ctx, t),
         Kind::Records => Ok(()),

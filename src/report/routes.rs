@@ -20,6 +20,7 @@ fn row(route: Cell, c: &crate::stats::Counts) -> Vec<Cell> {
     row.push(Cell::Int(c.bytes));
     row.push(Cell::Int(c.class[5]));
     row.push(Cell::Int(c.failures));
+    row.extend(super::ms_cells(&c.latency));
     row
 }
 
@@ -35,7 +36,10 @@ pub fn table(ctx: &Ctx) -> Table {
     }
     Table {
         name: "routes",
-        columns: vec!["route", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures"],
+        columns: vec![
+            "route", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures", "p50_ms", "p90_ms",
+            "p99_ms", "p999_ms", "max_ms",
+        ],
         rows,
     }
 }

@@ -28,6 +28,14 @@ pub fn table(ctx: &Ctx) -> Table {
         vec![Cell::text("failure_rate"), Cell::Pct(crate::stats::percent(s.failures, s.parsed))],
         vec![Cell::text("failure_codes"), Cell::Text(ctx.failures.to_string())],
     ];
+    let t = &s.timing;
+    rows.push(vec![Cell::text("timed_requests"), Cell::Int(t.request.count.max(t.upstream.count))]);
+    for (name, h) in [("request_time", &t.request), ("upstream_time", &t.upstream)] {
+        for (q, v) in ["p50", "p99"].iter().zip([0, 2]) {
+            let cell = h.summary().map_or(Cell::Null, |s| Cell::Ms(s[v]));
+            rows.push(vec![Cell::Text(format!("{name}_{q}_ms")), cell]);
+        }
+    }
     for r in Reason::ALL {
         rows.push(vec![
             Cell::Text(format!("malformed_{}", r.name().replace('-', "_"))),
@@ -52,6 +60,18 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     ))?;
     if let (Some(a), Some(b)) = (s.first, s.last) {
         t.line(&format!("  {} → {}  ({})", z.rfc3339(a), z.rfc3339(b), z.describe()))?;
+    }
+    for (name, h) in [("request_time", &s.timing.request), ("upstream_time", &s.timing.upstream)] {
+        if let Some(v) = h.summary() {
+            use crate::stats::latency::ms;
+            t.line(&format!(
+                "  {name}: p50 {} ms · p90 {} ms · p99 {} ms · max {} ms",
+                ms(v[0]),
+                ms(v[1]),
+                ms(v[2]),
+                ms(v[4])
+            ))?;
+        }
     }
     if ctx.run.failed_inputs > 0 {
         t.warn(&format!("  {} input(s) could not be read (see messages above)", ctx.run.failed_inputs))?;

@@ -21,12 +21,29 @@ pub fn table(ctx: &Ctx) -> Table {
             row.push(Cell::Int(c.bytes));
             row.push(Cell::Int(c.class[5]));
             row.push(Cell::Int(c.failures));
+            row.extend(super::ms_cells(&c.latency));
             row
         })
         .collect();
     Table {
         name: "windows",
-        columns: vec!["window_start", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures"],
+        columns: vec![
+            "window_start",
+            "requests",
+            "1xx",
+            "2xx",
+            "3xx",
+            "4xx",
+            "5xx",
+            "bytes",
+            "other",
+            "failures",
+            "p50_ms",
+            "p90_ms",
+            "p99_ms",
+            "p999_ms",
+            "max_ms",
+        ],
         rows,
     }
 }

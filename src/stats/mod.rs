@@ -5,16 +5,19 @@
 //! result is the same whatever the chunking or thread count.
 
 pub mod failures;
+pub mod latency;
 pub mod route;
 pub mod window;
 
 use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::format::LogFormat;
 use crate::parse::{Malformed, Reason, Record, parse_line};
 use crate::zone::Zone;
+use latency::{Hist, Metric, Timing};
 use window::Windows;
 
 /// Status classes in report order: 1xx–5xx, then everything else.
@@ -39,23 +42,29 @@ pub fn class_index(status: Option<u32>) -> usize {
     }
 }
 
-/// Requests, per-class counts and body bytes: what routes and windows keep.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Requests, per-class counts, body bytes and the latency histogram: what
+/// routes and windows keep.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub requests: u64,
     pub class: [u64; 6],
     pub bytes: u64,
     /// Requests whose status is in the `--failures` set.
     pub failures: u64,
+    /// The chosen [`Metric`] in µs, for requests that logged it.
+    pub latency: Hist,
 }
 
 impl Counts {
     #[inline]
-    pub fn add(&mut self, class: usize, bytes: u64, failed: bool) {
+    pub fn add(&mut self, class: usize, bytes: u64, failed: bool, latency: Option<u64>) {
         self.requests += 1;
         self.class[class] += 1;
         self.bytes = self.bytes.saturating_add(bytes);
         self.failures += failed as u64;
+        if let Some(us) = latency {
+            self.latency.record(us);
+        }
     }
 
     pub fn merge(&mut self, o: &Counts) {
@@ -65,6 +74,7 @@ impl Counts {
         }
         self.bytes = self.bytes.saturating_add(o.bytes);
         self.failures += o.failures;
+        self.latency.merge(&o.latency);
     }
 }
 
@@ -92,7 +102,7 @@ fn notable_index(status: Option<u32>) -> Option<usize> {
 }
 
 /// What a route keeps: its counts plus the notable codes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteCounts {
     pub counts: Counts,
     pub notable: [u64; NOTABLE.len() + 1],
@@ -133,6 +143,8 @@ pub struct AddCtx<'a> {
     pub failures: &'a failures::Failures,
     /// Route bound (see [`Stats::bound_routes`]).
     pub max_routes: usize,
+    /// The duration kept per class, route and window.
+    pub metric: Metric,
 }
 
 #[derive(Clone, Debug)]
@@ -163,6 +175,7 @@ pub struct Stats {
     /// over prune rounds of the largest count pruned in that round.
     pub route_error: u64,
     pub windows: Windows,
+    pub timing: Timing,
     /// (chunk index, lines in it), to turn chunk-relative line numbers into
     /// file line numbers once all chunks are in.
     chunk_lines: Vec<(u32, u64)>,
@@ -190,6 +203,7 @@ impl Stats {
             routes_pruned: 0,
             route_error: 0,
             windows: Windows::new(window),
+            timing: Timing::default(),
             chunk_lines: Vec::new(),
             scratch: Vec::with_capacity(256),
         }
@@ -214,7 +228,7 @@ impl Stats {
         let mut start = 0;
         let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_bounded(ctx.format, bytes) {
             Ok(rec) => {
-                s.add(&rec, ctx.zone, ctx.failures);
+                s.add(&rec, ctx);
                 on_record(n, &rec);
             }
             Err(m) => s.add_malformed(ctx.file, chunk, n, m, bytes),
@@ -235,8 +249,8 @@ impl Stats {
 
     /// Count one parsed record.
     #[inline]
-    pub fn add(&mut self, rec: &Record, zone: &Zone, failures: &failures::Failures) {
-        let failed = failures.contains(rec.status);
+    pub fn add(&mut self, rec: &Record, ctx: &AddCtx) {
+        let failed = ctx.failures.contains(rec.status);
         self.failures += failed as u64;
         self.parsed += 1;
         let class = class_index(rec.status);
@@ -247,10 +261,12 @@ impl Stats {
             None => self.status_dash += 1,
         }
         self.bytes = self.bytes.saturating_add(rec.bytes);
+        let latency = ctx.metric.pick(rec.request_time_us, rec.upstream_time_us);
+        self.record_timing(rec, class, latency);
         if let Some(t) = rec.time {
             self.first = Some(self.first.map_or(t.unix, |f| f.min(t.unix)));
             self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
-            self.windows.add(zone.wall(t.unix), class, rec.bytes, failed);
+            self.windows.add(ctx.zone.wall(t.unix), class, rec.bytes, failed, latency);
         }
         let key: &[u8] = match rec.method {
             Some(_) => {
@@ -263,11 +279,30 @@ impl Stats {
             Some(rc) => rc,
             None => self.routes.entry(key.into()).or_default(),
         };
-        rc.counts.add(class, rec.bytes, failed);
+        rc.counts.add(class, rec.bytes, failed, latency);
         if let Some(i) = notable_index(rec.status) {
             rc.notable[i] += 1;
         } else if matches!(rec.status, Some(301 | 302)) && rec.method == Some(b"POST") {
             rc.notable[POST_REDIRECT] += 1;
+        }
+    }
+
+    #[inline]
+    fn record_timing(&mut self, rec: &Record, class: usize, latency: Option<u64>) {
+        let t = &mut self.timing;
+        if let Some(us) = rec.request_time_us {
+            t.request.record(us);
+        }
+        if let Some(us) = rec.upstream_time_us {
+            t.upstream.record(us);
+        }
+        if let Some(us) = latency {
+            t.class[class].record(us);
+        }
+        t.body.record(rec.bytes);
+        t.body_class[class].record(rec.bytes);
+        if let Some(n) = rec.request_length {
+            t.request_length.record(n);
         }
     }
 
@@ -325,6 +360,7 @@ impl Stats {
         self.routes_pruned += other.routes_pruned;
         self.route_error += other.route_error;
         self.windows.merge(other.windows);
+        self.timing.merge(&other.timing);
         self.chunk_lines.extend(other.chunk_lines);
     }
 

@@ -15,6 +15,9 @@ use super::Counts;
 
 /// Bucket count past which automatic windows coarsen.
 pub const MAX_BUCKETS: usize = 100_000;
+/// Latency-histogram buckets (8 bytes each) all windows may hold together
+/// before windows coarsen: 64 MiB. A busy minute spans a few hundred.
+pub const MAX_SPANS: usize = 8 << 20;
 const LEVELS: [i64; 3] = [60, 3_600, 86_400];
 
 #[derive(Clone, Debug)]
@@ -26,22 +29,30 @@ pub struct Windows {
     pub buckets: HashMap<i64, Counts>,
     /// The bucket being filled (lines come mostly in time order), and its key.
     cur: Option<(i64, Counts)>,
+    /// Sum of the latency histograms' spans over `buckets`.
+    spans: usize,
 }
 
 impl Windows {
     pub fn new(width: Option<i64>) -> Self {
-        Windows { width: width.unwrap_or(LEVELS[0]), auto: width.is_none(), buckets: HashMap::new(), cur: None }
+        Windows {
+            width: width.unwrap_or(LEVELS[0]),
+            auto: width.is_none(),
+            buckets: HashMap::new(),
+            cur: None,
+            spans: 0,
+        }
     }
 
     #[inline]
-    pub fn add(&mut self, wall: i64, class: usize, bytes: u64, failed: bool) {
+    pub fn add(&mut self, wall: i64, class: usize, bytes: u64, failed: bool, latency: Option<u64>) {
         let key = (wall - origin(self.width)).div_euclid(self.width);
         match &mut self.cur {
-            Some((k, c)) if *k == key => c.add(class, bytes, failed),
+            Some((k, c)) if *k == key => c.add(class, bytes, failed, latency),
             _ => {
                 self.flush();
                 let mut c = Counts::default();
-                c.add(class, bytes, failed);
+                c.add(class, bytes, failed, latency);
                 self.cur = Some((key, c));
             }
         }
@@ -50,18 +61,35 @@ impl Windows {
     /// Move the bucket being filled into the map.
     fn flush(&mut self) {
         if let Some((k, c)) = self.cur.take() {
-            self.buckets.entry(k).or_default().merge(&c);
-            if self.buckets.len() > MAX_BUCKETS {
-                self.coarsen_auto();
+            self.put(k, c);
+            self.coarsen_auto();
+        }
+    }
+
+    /// Merge `c` into bucket `k`, keeping `spans` up to date.
+    fn put(&mut self, k: i64, c: Counts) {
+        match self.buckets.entry(k) {
+            hashbrown::hash_map::Entry::Occupied(mut e) => {
+                let before = e.get().latency.span();
+                e.get_mut().merge(&c);
+                self.spans += e.get().latency.span() - before;
+            }
+            hashbrown::hash_map::Entry::Vacant(e) => {
+                self.spans += c.latency.span();
+                e.insert(c);
             }
         }
+    }
+
+    fn over(&self) -> bool {
+        self.buckets.len() > MAX_BUCKETS || self.spans > MAX_SPANS
     }
 
     /// Widen until at most [`MAX_BUCKETS`] buckets remain: 1m → 1h → 1d
     /// (or doubling, for a width those do not divide). An explicit
     /// `--window` is widened the same way, and the report says so.
     fn coarsen_auto(&mut self) {
-        while self.buckets.len() > MAX_BUCKETS {
+        while self.over() {
             let next =
                 LEVELS.iter().copied().find(|&w| w > self.width && w % self.width == 0).unwrap_or(self.width * 2);
             self.coarsen_to(next);
@@ -75,10 +103,13 @@ impl Windows {
             return;
         }
         let old = std::mem::take(&mut self.buckets);
+        self.spans = 0;
         let (from, to) = (origin(self.width), origin(width));
+        let mut old: Vec<(i64, Counts)> = old.into_iter().collect();
+        old.sort_unstable_by_key(|(k, _)| *k);
         for (k, c) in old {
             let start = k * self.width + from;
-            self.buckets.entry((start - to).div_euclid(width)).or_default().merge(&c);
+            self.put((start - to).div_euclid(width), c);
         }
         self.width = width;
     }
@@ -92,7 +123,7 @@ impl Windows {
             other.coarsen_to(self.width);
         }
         for (k, c) in other.buckets {
-            self.buckets.entry(k).or_default().merge(&c);
+            self.put(k, c);
         }
         self.coarsen_auto();
     }
@@ -110,7 +141,7 @@ impl Windows {
             return Vec::new();
         };
         if ((hi - lo) as u64) < MAX_BUCKETS as u64 {
-            (lo..=hi).map(|k| (k * width + org, w.buckets.get(&k).copied().unwrap_or_default())).collect()
+            (lo..=hi).map(|k| (k * width + org, w.buckets.get(&k).cloned().unwrap_or_default())).collect()
         } else {
             let mut v: Vec<(i64, Counts)> = w.buckets.into_iter().map(|(k, c)| (k * width + org, c)).collect();
             v.sort_unstable_by_key(|(k, _)| *k);
@@ -191,10 +222,10 @@ mod tests {
     #[test]
     fn merge_and_rollup() {
         let mut a = Windows::new(None);
-        a.add(0, 1, 10, false);
-        a.add(61, 1, 10, false);
+        a.add(0, 1, 10, false, None);
+        a.add(61, 1, 10, false, None);
         let mut b = Windows::new(None);
-        b.add(3_599, 4, 1, true);
+        b.add(3_599, 4, 1, true, Some(5));
         a.merge(b);
         let s = a.series(3_600);
         assert_eq!(s.len(), 1);
@@ -210,7 +241,7 @@ mod tests {
     fn explicit_windows_widen_past_the_bound() {
         let mut w = Windows::new(Some(1));
         for t in 0..(MAX_BUCKETS as i64 + 10) {
-            w.add(t, 1, 0, false);
+            w.add(t, 1, 0, false, None);
         }
         w.flush();
         assert_eq!(w.width, 60);
@@ -222,7 +253,7 @@ mod tests {
         let mut w = Windows::new(Some(604_800));
         // 2024-01-31 is a Wednesday; its week starts Monday 2024-01-29.
         let wed = crate::parse::time::days_from_civil(2024, 1, 31) * 86_400 + 3_600;
-        w.add(wed, 1, 0, false);
+        w.add(wed, 1, 0, false, None);
         let mon = crate::parse::time::days_from_civil(2024, 1, 29) * 86_400;
         assert_eq!(w.series(604_800)[0].0, mon);
     }

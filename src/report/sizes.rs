@@ -1,0 +1,68 @@
+//! sizes: p50, p90, p99, p99.9 and max of response body bytes (overall and
+//! per status class) and of request length when logged.
+
+use super::{Cell, Ctx, Table};
+use crate::render::terminal::{Term, thousands};
+use crate::stats::CLASSES;
+use crate::stats::latency::Hist;
+
+fn row(scope: &str, key: &str, h: &Hist) -> Vec<Cell> {
+    let mut r = vec![Cell::text(scope), Cell::text(key), Cell::Int(h.count)];
+    match h.summary() {
+        Some(v) => r.extend(v.iter().map(|n| Cell::Int(*n))),
+        None => r.extend([Cell::Null, Cell::Null, Cell::Null, Cell::Null, Cell::Null]),
+    }
+    r
+}
+
+pub fn table(ctx: &Ctx) -> Table {
+    let t = &ctx.run.stats.timing;
+    let mut rows = Vec::new();
+    if !t.body.is_empty() {
+        rows.push(row("all", "body_bytes", &t.body));
+    }
+    if !t.request_length.is_empty() {
+        rows.push(row("all", "request_length", &t.request_length));
+    }
+    for (c, h) in CLASSES.iter().zip(&t.body_class) {
+        if !h.is_empty() {
+            rows.push(row("class", c, h));
+        }
+    }
+    Table {
+        name: "sizes",
+        columns: vec!["scope", "key", "count", "p50_bytes", "p90_bytes", "p99_bytes", "p999_bytes", "max_bytes"],
+        rows,
+    }
+}
+
+pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+    let tm = &ctx.run.stats.timing;
+    if tm.body.is_empty() {
+        return Ok(());
+    }
+    t.heading("Sizes (bytes)")?;
+    t.dim(&format!("  {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}", "requests", "p50", "p90", "p99", "p99.9", "max"))?;
+    let mut line = |label: &str, h: &Hist| {
+        let v = h.summary().unwrap_or_default();
+        t.line(&format!(
+            "  {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}  {label}",
+            thousands(h.count),
+            v[0],
+            v[1],
+            v[2],
+            v[3],
+            v[4]
+        ))
+    };
+    line("body bytes", &tm.body)?;
+    if !tm.request_length.is_empty() {
+        line("request length", &tm.request_length)?;
+    }
+    for (c, h) in CLASSES.iter().zip(&tm.body_class) {
+        if !h.is_empty() {
+            line(&format!("body bytes, {c}"), h)?;
+        }
+    }
+    t.blank()
+}
