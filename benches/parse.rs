@@ -37,6 +37,7 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
     let zone = Zone::Fixed(3600);
     let text = sample(8 << 20);
     let failures = logstat::stats::failures::Failures::default();
+    let filter = logstat::filter::Filter::default();
     let ctx = AddCtx {
         format: &fmt,
         zone: &zone,
@@ -45,6 +46,7 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
         failures: &failures,
         max_routes: 50_000,
         metric: Default::default(),
+        filter: &filter,
     };
     let mut g = c.benchmark_group("chunk_to_stats");
     g.throughput(Throughput::Bytes(text.len() as u64));

@@ -8,13 +8,15 @@ use std::path::Path;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ExplainArgs, OutFormat};
-use crate::config::Config;
-use crate::engine::{self, Notice, RecordsOut, Run};
+use crate::config::{Config, MergeConfig, Output};
+use crate::engine::{self, Notice, Options, RecordsOut, Run};
 use crate::error::OutputError;
 use crate::input::Source;
 use crate::render::terminal::Term;
 use crate::report::records::RecordWriter;
 use crate::report::{self, Ctx, Kind};
+use crate::state::{self, Settings, State, StateError};
+use crate::stats::Stats;
 use crate::stats::window::{auto_width, width_text};
 
 pub const EXIT_OK: u8 = 0;
@@ -22,6 +24,23 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INPUT: u8 = 1;
 /// Bad command line.
 pub const EXIT_USAGE: u8 = 2;
+/// A `--fail-if` threshold was crossed (the report was still written).
+pub const EXIT_THRESHOLD: u8 = 3;
+
+/// What can end a run early, printed once as `logstat: …`.
+#[derive(Debug, thiserror::Error)]
+enum AppError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Output(OutputError::Io(e))
+    }
+}
 
 pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
@@ -31,20 +50,26 @@ pub fn main() -> u8 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    if let Some(Command::Explain(args)) = cli.command {
-        return explain(args);
-    }
-    let cfg = match Config::from_cli(cli) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("logstat: {e}");
-            return EXIT_USAGE;
-        }
+    let result = match cli.command {
+        Some(Command::Explain(args)) => return explain(args),
+        Some(Command::Merge(args)) => match MergeConfig::from_args(args) {
+            Ok(c) => merge(&c),
+            Err(e) => {
+                eprintln!("logstat: {e}");
+                return EXIT_USAGE;
+            }
+        },
+        None => match Config::from_cli(cli) {
+            Ok(c) => analyze(&c),
+            Err(e) => {
+                eprintln!("logstat: {e}");
+                return EXIT_USAGE;
+            }
+        },
     };
-    match analyze(&cfg) {
-        Ok(run) if run.failed_inputs > 0 => EXIT_INPUT,
-        Ok(_) => EXIT_OK,
-        Err(OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+    match result {
+        Ok(code) => code,
+        Err(AppError::Output(OutputError::Io(e))) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
             eprintln!("logstat: {e}");
             EXIT_INPUT
@@ -109,7 +134,7 @@ fn notice(cfg: &Config, n: Notice) {
                         crate::text::excerpt(line, 160)
                     );
                 }
-            } else if chosen && !cfg.quiet && d.sampled > 0 {
+            } else if chosen && !cfg.out.quiet && d.sampled > 0 {
                 eprintln!(
                     "logstat: {file}: format {} ({} of {} sample lines match)",
                     d.format.name, d.matched, d.sampled
@@ -120,9 +145,9 @@ fn notice(cfg: &Config, n: Notice) {
 }
 
 /// Size rayon's global pool (once per process; later calls keep the first).
-fn init_threads(cfg: &Config) {
+fn init_threads(threads: Option<usize>) {
     let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = cfg.threads {
+    if let Some(n) = threads {
         b = b.num_threads(n);
     }
     let _ = b.build_global();
@@ -143,10 +168,103 @@ fn create(dir: &Path, name: &str) -> Result<BufWriter<File>, OutputError> {
     File::create(&path).map(BufWriter::new).map_err(|source| OutputError::File { path, source })
 }
 
-fn analyze(cfg: &Config) -> Result<Run, OutputError> {
-    if let Some(dir) = &cfg.output_dir {
+/// The settings a run's aggregate depends on.
+fn settings(cfg: &Config) -> Settings {
+    let f = &cfg.engine.filter;
+    let filters = if f.is_empty() { String::new() } else { format!("{f:?}") };
+    Settings {
+        window: cfg.engine.window,
+        failures: cfg.engine.failures.spec.clone(),
+        metric: cfg.engine.metric,
+        max_routes: cfg.engine.max_routes as u64,
+        filters,
+    }
+}
+
+/// `--relative-to last-line`: the latest time among the inputs' last lines.
+fn last_line_time(cfg: &Config) -> Option<i64> {
+    let mut opts = Options { filter: Default::default(), ..cfg.engine.clone() };
+    opts.window = None;
+    let mut last = None;
+    for src in &cfg.inputs {
+        let Source::Path(p) = src else { continue };
+        // The tail of plain files; compressed ones are read through.
+        let tail = crate::input::tail(p, 1 << 20).ok()?;
+        let run = engine::run_reader(&src.name(), Box::new(std::io::Cursor::new(tail)), &opts).ok()?;
+        last = last.max(run.stats.last);
+    }
+    last
+}
+
+fn analyze(cfg: &Config) -> Result<u8, AppError> {
+    if let Some(dir) = &cfg.out.output_dir {
         std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.clone(), source })?;
     }
+    let mut opts = cfg.engine.clone();
+    if cfg.engine.filter.needs_last_line() {
+        match last_line_time(cfg) {
+            Some(t) => opts.reference = t,
+            None => {
+                eprintln!("logstat: --relative-to last-line: no timestamp found at the end of the inputs");
+                return Ok(EXIT_INPUT);
+            }
+        }
+    }
+    // --state: lock, load, and plan where each input resumes.
+    let mut held = None;
+    if let Some((path, _)) = &cfg.state {
+        let lock = state::Lock::take(path)?;
+        let prev = state::read(path)?;
+        if let Some(p) = &prev {
+            let here = state::host_id();
+            if p.host != here {
+                return Err(StateError {
+                    path: path.clone(),
+                    reason: format!(
+                        "written on another machine ({}); file positions only hold where they were taken (start a new state file here, or combine results with logstat merge)",
+                        p.host
+                    ),
+                }
+                .into());
+            }
+            let want = settings(cfg);
+            if p.settings != want {
+                return Err(StateError {
+                    path: path.clone(),
+                    reason: format!(
+                        "written with other settings ({}); this run has ({}): use a new state file",
+                        describe(&p.settings),
+                        describe(&want)
+                    ),
+                }
+                .into());
+            }
+            let zone = crate::zone::Zone::parse(&p.run.zone).ok();
+            match (&opts.zone, zone) {
+                (Some(z), Some(old)) if z.spec() != old.spec() => {
+                    return Err(StateError {
+                        path: path.clone(),
+                        reason: format!(
+                            "windows were cut in {}; this run asks for {}: use a new state file",
+                            old.describe(),
+                            z.describe()
+                        ),
+                    }
+                    .into());
+                }
+                (None, Some(old)) => opts.zone = Some(old),
+                _ => {}
+            }
+        }
+        let tracked = prev.as_ref().map_or(&[][..], |p| &p.tracked[..]);
+        let plans = state::track::plan(&cfg.inputs, tracked);
+        held = Some((lock, prev, plans));
+    }
+    let spans: Vec<engine::Span> = match &held {
+        Some((_, _, plans)) => plans.iter().map(|p| p.span.clone()).collect(),
+        None => vec![engine::Span::default(); cfg.inputs.len()],
+    };
+
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let _progress = if cfg.progress {
@@ -157,14 +275,14 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
     };
 
     // Records stream while the inputs are read.
-    let want_records = cfg.reports.contains(&Kind::Records);
+    let want_records = cfg.out.reports.contains(&Kind::Records);
     let mut records_file = None;
     let records = if want_records {
-        let writer = match cfg.output {
+        let writer = match cfg.out.output {
             OutFormat::Json => RecordWriter::Json,
-            _ => RecordWriter::Csv { raw: cfg.raw_csv },
+            _ => RecordWriter::Csv { raw: cfg.out.raw_csv },
         };
-        let sink: &mut dyn Write = match &cfg.output_dir {
+        let sink: &mut dyn Write = match &cfg.out.output_dir {
             Some(dir) => {
                 let name = if writer == RecordWriter::Json { "records.jsonl" } else { "records.csv" };
                 records_file.insert(create(dir, name)?)
@@ -176,21 +294,146 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
     } else {
         None
     };
-    init_threads(cfg);
-    let run = engine::run(&cfg.inputs, &cfg.engine, &mut |n| notice(cfg, n), records)?;
+    init_threads(cfg.threads);
+    let (mut run, read) = engine::run_spans(&cfg.inputs, &spans, &opts, &mut |n| notice(cfg, n), records)?;
     if let Some(mut f) = records_file {
         f.flush()?;
     }
 
+    if let (Some((path, cumulative)), Some((_lock, prev, plans))) = (&cfg.state, held) {
+        let runs = prev.as_ref().map_or(0, |p| p.runs) + 1;
+        let tracked =
+            state::track::update(prev.as_ref().map_or(&[][..], |p| &p.tracked), &cfg.inputs, &plans, &read, runs);
+        let mut total = match prev.and_then(|p| p.run.into_run()) {
+            Some(t) => t,
+            None => Run {
+                names: Vec::new(),
+                files: Vec::new(),
+                zone: run.zone.clone(),
+                failed_inputs: 0,
+                stats: Stats::new(opts.window),
+            },
+        };
+        let mut this = clone_run(&run);
+        this.failed_inputs = 0;
+        state::absorb(&mut total, this, true);
+        total.stats.bound_routes(opts.max_routes);
+        let snap = state::RunSnap::of(&total).map_err(|reason| StateError { path: path.clone(), reason })?;
+        let st = State { host: state::host_id(), settings: settings(cfg), run: snap, tracked, runs };
+        state::write(path, &st)?;
+        if *cumulative {
+            total.failed_inputs = run.failed_inputs;
+            run = total;
+        }
+    }
+    if let Some(path) = &cfg.out.save_state {
+        save(path, &run, settings(cfg))?;
+    }
+    let crossed =
+        render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;
+    Ok(if run.failed_inputs > 0 {
+        EXIT_INPUT
+    } else if crossed {
+        EXIT_THRESHOLD
+    } else {
+        EXIT_OK
+    })
+}
+
+fn describe(s: &Settings) -> String {
+    let w = s.window.map_or("auto".to_string(), width_text);
+    let f = if s.filters.is_empty() { "none".to_string() } else { s.filters.clone() };
+    format!(
+        "--window {w}, --failures {}, --latency {}, --max-routes {}, filters {f}",
+        s.failures,
+        s.metric.name(),
+        s.max_routes
+    )
+}
+
+fn clone_run(r: &Run) -> Run {
+    Run {
+        names: r.names.clone(),
+        files: r.files.clone(),
+        zone: r.zone.clone(),
+        failed_inputs: r.failed_inputs,
+        stats: r.stats.clone(),
+    }
+}
+
+/// `--save-state FILE`: the whole aggregate, for `logstat merge`.
+fn save(path: &Path, run: &Run, settings: Settings) -> Result<(), StateError> {
+    let snap = state::RunSnap::of(run).map_err(|reason| StateError { path: path.to_path_buf(), reason })?;
+    state::write(path, &State { host: state::host_id(), settings, run: snap, tracked: Vec::new(), runs: 1 })
+}
+
+/// `logstat merge`: state files combined in argument order.
+fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
+    if let Some(dir) = &cfg.out.output_dir {
+        std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.clone(), source })?;
+    }
+    if cfg.out.reports.contains(&Kind::Records) {
+        eprintln!("logstat: merge: records are not kept in state files; choose other reports");
+        return Ok(EXIT_USAGE);
+    }
+    let mut total: Option<(Run, Settings)> = None;
+    for path in &cfg.states {
+        let st = state::read(path)?.ok_or_else(|| StateError { path: path.clone(), reason: "no such file".into() })?;
+        let run = st.run.into_run().ok_or_else(|| StateError {
+            path: path.clone(),
+            reason: "corrupted state file (values out of range)".into(),
+        })?;
+        match &mut total {
+            None => total = Some((run, st.settings)),
+            Some((t, s)) => {
+                let (mut a, mut b) = (s.clone(), st.settings.clone());
+                a.filters.clear();
+                b.filters.clear();
+                if a != b {
+                    return Err(StateError { path: path.clone(), reason: format!("aggregated with other settings ({}) than the first state ({}); aggregate every log with the same --window, --failures, --latency and --max-routes", describe(&b), describe(&a)) }.into());
+                }
+                if t.zone.spec() != run.zone.spec() {
+                    return Err(StateError { path: path.clone(), reason: format!("windows cut in {}, the first state's in {}; aggregate every log with the same --tz (e.g. --tz UTC)", run.zone.describe(), t.zone.describe()) }.into());
+                }
+                state::absorb(t, run, false);
+                t.stats.bound_routes(s.max_routes as usize);
+            }
+        }
+    }
+    let (run, settings) = total.expect("clap requires one state");
+    if let Some(path) = &cfg.out.save_state {
+        save(path, &run, settings.clone())?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let crossed = render(&cfg.out, &run, settings.window, settings.max_routes as usize, &settings.failures, &mut out)?;
+    Ok(if run.failed_inputs > 0 {
+        EXIT_INPUT
+    } else if crossed {
+        EXIT_THRESHOLD
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Write the reports of `run`, then check thresholds; true when one is crossed.
+fn render(
+    cfg: &Output,
+    run: &Run,
+    window_opt: Option<i64>,
+    max_routes: usize,
+    failures: &str,
+    out: &mut dyn Write,
+) -> Result<bool, AppError> {
     let st = &run.stats;
     if st.routes_pruned > 0 && !cfg.quiet {
         eprintln!(
             "logstat: more than {} distinct routes: the lightest were folded into \"(other routes)\" ({} requests); kept route counts may be short by at most {}",
-            cfg.engine.max_routes, st.other_routes.counts.requests, st.route_error
+            max_routes, st.other_routes.counts.requests, st.route_error
         );
     }
     let kept = run.stats.windows.width;
-    if let Some(w) = cfg.engine.window
+    if let Some(w) = window_opt
         && kept > w
         && !cfg.quiet
     {
@@ -201,14 +444,14 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
             width_text(kept)
         );
     }
-    let window = cfg.engine.window.map(|w| w.max(kept)).unwrap_or_else(|| {
+    let window = window_opt.map(|w| w.max(kept)).unwrap_or_else(|| {
         let span = match (run.stats.first, run.stats.last) {
             (Some(a), Some(b)) => b - a,
             _ => 0,
         };
         auto_width(span, run.stats.windows.width)
     });
-    let ctx = Ctx { run: &run, window, top: cfg.top, failures: &cfg.engine.failures.spec };
+    let ctx = Ctx { run, window, top: cfg.top, failures };
     let mut kinds: Vec<Kind> = cfg.reports.iter().copied().filter(|k| *k != Kind::Records).collect();
     if cfg.default_reports && report::latency::has_timings(&ctx) {
         kinds.push(Kind::Latency);
@@ -216,7 +459,7 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
     match cfg.output {
         OutFormat::Table => {
             let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
-            let mut t = Term::new(&mut out, cfg.color, width);
+            let mut t = Term::new(out, cfg.color, width);
             // People read the summary first, then the rest in a fixed order;
             // with the summary, the report ends with its findings.
             for k in Kind::ALL {
@@ -235,7 +478,7 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
                         crate::render::csv::write_table(&table, &mut f, cfg.raw_csv)?;
                         f.flush()?;
                     }
-                    None => crate::render::csv::write_table(&table, &mut out, cfg.raw_csv)?,
+                    None => crate::render::csv::write_table(&table, out, cfg.raw_csv)?,
                 }
             }
         }
@@ -249,11 +492,22 @@ fn analyze(cfg: &Config) -> Result<Run, OutputError> {
                         f.flush()?;
                     }
                 }
-                None if !tables.is_empty() => crate::render::json::write_tables(&tables, &mut out)?,
+                None if !tables.is_empty() => crate::render::json::write_tables(&tables, out)?,
                 None => {}
             }
         }
     }
     out.flush()?;
-    Ok(run)
+    let mut crossed = false;
+    for t in &cfg.fail_if {
+        let (hit, note) = t.check(&run.stats);
+        if let Some(v) = hit {
+            eprintln!("logstat: threshold crossed: {} (measured {v})", t.text);
+            crossed = true;
+        }
+        if let Some(n) = note {
+            eprintln!("logstat: warning: {n}");
+        }
+    }
+    Ok(crossed)
 }

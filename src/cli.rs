@@ -18,7 +18,8 @@ Examples:
 
 Exit codes: 0 success (malformed lines alone are not an error), 1 an input
 could not be read completely (the others and what was read are still
-reported), 2 usage error.";
+reported), or a state file could not be used, 2 usage error, 3 a --fail-if
+threshold was crossed (the report is still written).";
 
 /// Turn web-server access logs (nginx, Apache) into answers: requests by
 /// status class and code, by route and by time window.
@@ -33,6 +34,24 @@ pub struct Cli {
     /// not a terminal.
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
+
+    #[command(flatten)]
+    pub out: ReportArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Incremental runs: read only what is new since the last run with this
+    /// state file (appends, rename and copytruncate rotation, rotated files
+    /// compressed later), and remember where this run stopped. The report
+    /// covers the new lines only, unless --cumulative.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: report everything counted since the state file was
+    /// created, not just this run's new lines.
+    #[arg(long, requires = "state")]
+    pub cumulative: bool,
 
     /// Log format: auto (detect per input from its first lines), a preset
     /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
@@ -49,26 +68,6 @@ pub struct Cli {
     /// Which log_format of --nginx-conf to use [default: main, or the only one]
     #[arg(long, value_name = "NAME", requires = "nginx_conf")]
     pub log_name: Option<String>,
-
-    /// Reports, comma-separated: summary, files, class, status, routes,
-    /// windows, latency, sizes, malformed, findings, records [default:
-    /// summary,class,status,routes,windows, plus latency when the log has
-    /// timings; the table adds findings]
-    #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
-    pub report: Vec<String>,
-
-    /// Output format [default: table; csv with --output-dir]
-    #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
-    pub format: Option<OutFormat>,
-
-    /// Write each report to DIR/<report>.csv (or .json; records.jsonl).
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
-
-    /// Rows of routes, status codes and malformed lines to show (tables: 10;
-    /// CSV/JSON: all).
-    #[arg(long, value_name = "N")]
-    pub top: Option<usize>,
 
     /// Time window: N followed by s, m, h or d (1m, 5m, 15m, 1h, 1d)
     /// [default: chosen from the time span]
@@ -108,6 +107,35 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = MmapArg::Auto)]
     pub mmap: MmapArg,
 
+    /// No progress display on stderr (it only ever shows on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Which reports, in which form, and when to fail: shared by a run over logs
+/// and by `merge`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReportArgs {
+    /// Reports, comma-separated: summary, files, class, status, routes,
+    /// windows, latency, sizes, malformed, findings, records [default:
+    /// summary,class,status,routes,windows, plus latency when the log has
+    /// timings; the table adds findings]
+    #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
+    pub report: Vec<String>,
+
+    /// Output format [default: table; csv with --output-dir]
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
+    pub format: Option<OutFormat>,
+
+    /// Write each report to DIR/<report>.csv (or .json; records.jsonl).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Rows of routes, status codes and malformed lines to show (tables: 10;
+    /// CSV/JSON: all).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
     /// Colour in the terminal table (auto: only on a terminal, never with NO_COLOR set).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -121,17 +149,88 @@ pub struct Cli {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
-    /// No progress display on stderr (it only ever shows on a terminal).
-    #[arg(long)]
-    pub no_progress: bool,
+    /// Exit 3 when a threshold is crossed (repeatable): `5xx > 1%`,
+    /// `499 > 0.5%`, `p99 > 800ms`, `requests < 100`, `failures >= 10`,
+    /// `route=/api/* 5xx > 2%`. The report is still written; stderr names
+    /// each crossed threshold with the value measured.
+    #[arg(long, value_name = "EXPR")]
+    pub fail_if: Vec<String>,
+
+    /// Write the run's complete aggregate (counts, routes, windows,
+    /// histograms) to FILE, for `logstat merge`.
+    #[arg(long, value_name = "FILE")]
+    pub save_state: Option<PathBuf>,
+}
+
+/// Which parsed lines count. Filtered-out lines are reported as `excluded`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Keep lines at or after TIME: RFC 3339 (2024-10-10T14:00:00Z),
+    /// '2024-10-10 14:00' (display zone) or a duration back (30m, 1h, 2d)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Keep lines before TIME (same forms as --since)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// What durations in --since/--until count back from: now, or the
+    /// latest time among the inputs' last lines
+    #[arg(long, value_enum, value_name = "REF", default_value_t = RelativeArg::Now)]
+    pub relative_to: RelativeArg,
+
+    /// Keep these statuses: codes and classes, comma-separated (5xx,499)
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub status: Option<String>,
+
+    /// Keep these methods, comma-separated (GET,POST)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub method: Vec<String>,
+
+    /// Keep routes matching: a prefix, or a glob with * and ? (/api/*);
+    /// repeatable
+    #[arg(long, value_name = "PATTERN")]
+    pub route: Vec<String>,
+
+    /// Keep request paths (before '?') matching a prefix or glob; repeatable
+    #[arg(long, value_name = "PATTERN")]
+    pub path: Vec<String>,
+
+    /// Keep this virtual host (exact, or a glob; case-insensitive) when
+    /// the format logs one; repeatable
+    #[arg(long, value_name = "HOST")]
+    pub host: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum RelativeArg {
+    #[default]
+    Now,
+    #[value(name = "last-line")]
+    LastLine,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Combine state files written with --save-state (or --state) into the
+    /// reports one run over all their logs would give: `logstat merge
+    /// web1.state web2.state -o out/`.
+    Merge(MergeArgs),
+
     /// Explain status codes or classes: `explain 499`, `explain 301 308`
     /// (side by side), `explain 4xx`, `explain --list`. (A log file named
     /// `explain` is analysed as `logstat ./explain`.)
     Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// State files, in the order their logs would be given to one run.
+    #[arg(value_name = "STATE", required = true)]
+    pub states: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub out: ReportArgs,
 }
 
 #[derive(Args, Debug)]
@@ -163,8 +262,9 @@ pub enum MmapArg {
     Never,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
+    #[default]
     Auto,
     Always,
     Never,

@@ -4,9 +4,10 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, ColorArg, MmapArg, OutFormat};
+use crate::cli::{Cli, ColorArg, FilterArgs, MmapArg, OutFormat, RelativeArg, ReportArgs};
 use crate::engine::{FormatChoice, Options};
 use crate::error::UsageError;
+use crate::filter::{FilterSpec, Pattern, RelativeTo, TimeSpec};
 use crate::format::presets;
 use crate::input::{MmapPolicy, Source, chunk::CHUNK_BYTES, glob};
 use crate::report::Kind;
@@ -15,18 +16,141 @@ use crate::zone::Zone;
 
 pub struct Config {
     pub inputs: Vec<Source>,
+    pub out: Output,
+    pub engine: Options,
+    pub threads: Option<usize>,
+    pub progress: bool,
+    /// `--state FILE` and whether the report is `--cumulative`.
+    pub state: Option<(PathBuf, bool)>,
+}
+
+/// Which reports, in which form, and the thresholds: for runs and `merge`.
+pub struct Output {
     pub reports: Vec<Kind>,
     /// No --report given: `latency` joins the defaults when the log has timings.
     pub default_reports: bool,
     pub output: OutFormat,
     pub output_dir: Option<PathBuf>,
     pub top: Option<usize>,
-    pub engine: Options,
-    pub threads: Option<usize>,
     pub color: bool,
     pub raw_csv: bool,
     pub quiet: bool,
-    pub progress: bool,
+    pub fail_if: Vec<crate::threshold::Threshold>,
+    pub save_state: Option<PathBuf>,
+}
+
+/// `logstat merge`: state files and the output wanted.
+pub struct MergeConfig {
+    pub states: Vec<PathBuf>,
+    pub out: Output,
+}
+
+impl MergeConfig {
+    pub fn from_args(a: crate::cli::MergeArgs) -> Result<MergeConfig, UsageError> {
+        Ok(MergeConfig { states: a.states, out: Output::from_args(a.out)? })
+    }
+}
+
+impl Output {
+    pub fn from_args(cli: ReportArgs) -> Result<Output, UsageError> {
+        let mut reports = Vec::new();
+        for r in &cli.report {
+            let r = r.trim();
+            let k = Kind::parse(r).ok_or_else(|| {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                usage(format!(
+                    "unknown report '{}' (choose from {})",
+                    crate::text::escape(r.as_bytes()),
+                    names.join(", ")
+                ))
+            })?;
+            if !reports.contains(&k) {
+                reports.push(k);
+            }
+        }
+        let default_reports = reports.is_empty();
+        if default_reports {
+            reports = Kind::DEFAULT.to_vec();
+        }
+        let output = cli.format.unwrap_or(if cli.output_dir.is_some() { OutFormat::Csv } else { OutFormat::Table });
+        let has_records = reports.contains(&Kind::Records);
+        match (output, &cli.output_dir) {
+            (OutFormat::Table, Some(_)) => {
+                return Err(usage("--output-dir writes files: use --format csv or json"));
+            }
+            (OutFormat::Table, None) if has_records => {
+                return Err(usage("--report records needs --format csv or json"));
+            }
+            (OutFormat::Csv, None) if reports.len() > 1 => {
+                return Err(usage(
+                    "several CSV reports need --output-dir DIR (one <report>.csv each), or a single --report",
+                ));
+            }
+            (OutFormat::Json, None) if has_records && reports.len() > 1 => {
+                return Err(usage("records (JSON Lines) and other reports need --output-dir DIR"));
+            }
+            _ => {}
+        }
+        let color = match cli.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let fail_if = cli
+            .fail_if
+            .iter()
+            .map(|e| crate::threshold::Threshold::parse(e))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(usage)?;
+        Ok(Output {
+            reports,
+            default_reports,
+            output,
+            output_dir: cli.output_dir,
+            top: cli.top,
+            color,
+            raw_csv: cli.raw_csv,
+            quiet: cli.quiet,
+            fail_if,
+            save_state: cli.save_state,
+        })
+    }
+}
+
+/// The filters, checked.
+fn filters(f: &FilterArgs) -> Result<FilterSpec, UsageError> {
+    let time = |opt: &str, v: &Option<String>| {
+        v.as_deref().map(|s| TimeSpec::parse(s).map_err(|e| usage(format!("{opt}: {e}")))).transpose()
+    };
+    let mut methods = Vec::new();
+    for m in f.method.iter().map(|m| m.trim()).filter(|m| !m.is_empty()) {
+        if !m.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-') {
+            return Err(usage(format!("--method: '{}' is not a method name", crate::text::escape(m.as_bytes()))));
+        }
+        methods.push(m.to_ascii_uppercase().into_bytes());
+    }
+    let status = f
+        .status
+        .as_deref()
+        .map(|s| crate::stats::failures::Failures::parse_for("--status", s))
+        .transpose()
+        .map_err(usage)?;
+    let pats = |v: &[String]| v.iter().map(|p| Pattern::new(p)).collect::<Vec<_>>();
+    Ok(FilterSpec {
+        since: time("--since", &f.since)?,
+        until: time("--until", &f.until)?,
+        relative_to: match f.relative_to {
+            RelativeArg::Now => RelativeTo::Now,
+            RelativeArg::LastLine => RelativeTo::LastLine,
+        },
+        status,
+        methods,
+        routes: pats(&f.route),
+        paths: pats(&f.path),
+        hosts: pats(&f.host),
+    })
 }
 
 /// `auto`, a preset name, `nginx:<log_format>` or `apache:<LogFormat>`.
@@ -109,25 +233,6 @@ impl Config {
             }
             v
         };
-        let mut reports = Vec::new();
-        for r in &cli.report {
-            let r = r.trim();
-            let k = Kind::parse(r).ok_or_else(|| {
-                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                usage(format!(
-                    "unknown report '{}' (choose from {})",
-                    crate::text::escape(r.as_bytes()),
-                    names.join(", ")
-                ))
-            })?;
-            if !reports.contains(&k) {
-                reports.push(k);
-            }
-        }
-        let default_reports = reports.is_empty();
-        if default_reports {
-            reports = Kind::DEFAULT.to_vec();
-        }
         let format = match &cli.nginx_conf {
             Some(path) => FormatChoice::Fixed(from_nginx_conf(path, cli.log_name.as_deref())?),
             None => format_choice(&cli.log_format)?,
@@ -145,25 +250,6 @@ impl Config {
             None => None,
             Some(z) => Some(Zone::parse(z).map_err(usage)?),
         };
-        let output = cli.format.unwrap_or(if cli.output_dir.is_some() { OutFormat::Csv } else { OutFormat::Table });
-        let has_records = reports.contains(&Kind::Records);
-        match (output, &cli.output_dir) {
-            (OutFormat::Table, Some(_)) => {
-                return Err(usage("--output-dir writes files: use --format csv or json"));
-            }
-            (OutFormat::Table, None) if has_records => {
-                return Err(usage("--report records needs --format csv or json"));
-            }
-            (OutFormat::Csv, None) if reports.len() > 1 => {
-                return Err(usage(
-                    "several CSV reports need --output-dir DIR (one <report>.csv each), or a single --report",
-                ));
-            }
-            (OutFormat::Json, None) if has_records && reports.len() > 1 => {
-                return Err(usage("records (JSON Lines) and other reports need --output-dir DIR"));
-            }
-            _ => {}
-        }
         let chunk_delay = std::env::var("LOGSTAT_CHUNK_DELAY_MS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -174,26 +260,27 @@ impl Config {
         if cli.threads == Some(0) {
             return Err(usage("--threads must be at least 1"));
         }
-        let color = match cli.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
-        };
         let mmap = match cli.mmap {
             MmapArg::Auto => MmapPolicy::Auto,
             MmapArg::Always => MmapPolicy::Always,
             MmapArg::Never => MmapPolicy::Never,
         };
         let chunk_bytes = std::env::var("LOGSTAT_CHUNK_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK_BYTES);
+        let filter = filters(&cli.filters)?;
+        if cli.state.is_some() && inputs.contains(&Source::Stdin) {
+            return Err(usage("--state needs files: stdin cannot be resumed"));
+        }
+        if filter.needs_last_line() && inputs.contains(&Source::Stdin) {
+            return Err(usage("--relative-to last-line needs files: stdin cannot be read twice"));
+        }
+        let out = Output::from_args(cli.out)?;
+        if out.reports.contains(&Kind::Records) && cli.cumulative {
+            return Err(usage("--cumulative reports aggregates: --report records streams only this run's lines"));
+        }
         Ok(Config {
             inputs,
-            reports,
-            default_reports,
-            output,
-            output_dir: cli.output_dir,
-            top: cli.top,
+            out,
+            state: cli.state.map(|p| (p, cli.cumulative)),
             engine: Options {
                 format,
                 zone,
@@ -204,11 +291,10 @@ impl Config {
                 failures,
                 max_routes: cli.max_routes.max(2),
                 metric,
+                filter,
+                reference: jiff::Timestamp::now().as_second(),
             },
             threads: cli.threads,
-            color,
-            raw_csv: cli.raw_csv,
-            quiet: cli.quiet,
             progress: !cli.no_progress && std::io::stderr().is_terminal(),
         })
     }

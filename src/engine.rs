@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::error::InputError;
-use crate::format::LogFormat;
 use crate::format::detect::{self, Detection};
+use crate::format::{Field, LogFormat};
 use crate::input::decompress::Compression;
 use crate::input::mmap::GuardedMap;
 use crate::input::{self, MmapPolicy, Opened, Source, chunk};
@@ -29,6 +29,7 @@ pub enum FormatChoice {
     Fixed(LogFormat),
 }
 
+#[derive(Clone)]
 pub struct Options {
     pub format: FormatChoice,
     /// `None`: the offset of the first parsed line of the first input.
@@ -46,10 +47,25 @@ pub struct Options {
     pub max_routes: usize,
     /// The duration kept per class, route and window.
     pub metric: crate::stats::latency::Metric,
+    pub filter: crate::filter::FilterSpec,
+    /// What relative `--since`/`--until` count back from (Unix seconds).
+    pub reference: i64,
+}
+
+/// The part of an input to read: from `skip` bytes (decompressed), at most
+/// `limit` bytes; line numbers continue from `line_base`. Incremental runs
+/// (`--state`) resume this way; a plain run reads everything.
+#[derive(Clone, Debug, Default)]
+pub struct Span {
+    pub skip: u64,
+    pub limit: Option<u64>,
+    pub line_base: u64,
+    /// The format this input was read with before (skips detection).
+    pub format: Option<LogFormat>,
 }
 
 /// What happened to one input.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileInfo {
     pub name: String,
     pub format: String,
@@ -89,38 +105,98 @@ pub fn run(
     inputs: &[Source],
     opts: &Options,
     notify: &mut dyn FnMut(Notice),
-    mut records: Option<RecordsOut>,
+    records: Option<RecordsOut>,
 ) -> std::io::Result<Run> {
+    let spans = vec![Span::default(); inputs.len()];
+    run_spans(inputs, &spans, opts, notify, records).map(|(run, _)| run)
+}
+
+/// What [`run_spans`] read of one input that did not fail.
+#[derive(Clone, Debug)]
+pub struct Consumed {
+    /// Bytes read after the span's `skip` (decompressed).
+    pub bytes: u64,
+    pub lines: u64,
+    /// The format's name as chosen (without the compression label).
+    pub format: String,
+}
+
+/// [`run`] over part of each input; also returns, per input, what was read
+/// (`None` for an input that failed).
+pub fn run_spans(
+    inputs: &[Source],
+    spans: &[Span],
+    opts: &Options,
+    notify: &mut dyn FnMut(Notice),
+    mut records: Option<RecordsOut>,
+) -> std::io::Result<(Run, Vec<Option<Consumed>>)> {
     let mut total = Stats::new(opts.window);
+    let mut read = Vec::with_capacity(inputs.len());
     let mut files = Vec::new();
     let mut zone = opts.zone.clone();
     let mut failed = 0;
-    for (idx, src) in inputs.iter().enumerate() {
+    for (idx, (src, span)) in inputs.iter().zip(spans).enumerate() {
         let name = src.name();
         let opened = match input::open(src, opts.mmap) {
             Ok(o) => o,
             Err(e) => {
                 notify(Notice::InputFailed(&e));
                 failed += 1;
+                read.push(None);
                 continue;
             }
         };
-        let mut ctx = FileCtx { idx: idx as u32, name: &name, opts, zone: &mut zone, notify: &mut *notify };
+        let mut ctx = FileCtx { idx: idx as u32, name: &name, opts, zone: &mut zone, notify: &mut *notify, span };
         let outcome = match opened {
             Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
-            Opened::Stream(r, c) => ctx.run_stream(r, c, records.as_mut()),
+            Opened::Stream(mut r, c) => match skip(&mut r, span.skip) {
+                Ok(()) => {
+                    let r: Box<dyn Read + Send> = match span.limit {
+                        Some(n) => Box::new(r.take(n)),
+                        None => r,
+                    };
+                    ctx.run_stream(r, c, records.as_mut())
+                }
+                Err(source) => {
+                    notify(Notice::InputFailed(&InputError::Io { path: name, source }));
+                    failed += 1;
+                    read.push(None);
+                    continue;
+                }
+            },
         }?;
-        let (stats, info, error) = outcome.finish(&name);
+        let format = outcome.format_name.clone();
+        let (mut stats, info, error) = outcome.finish(&name);
+        for s in &mut stats.samples {
+            s.line += span.line_base;
+        }
         files.push(info);
         total.merge(stats);
         if let Some(source) = error {
             // What was read before the error is counted; the input is failed.
             notify(Notice::InputFailed(&InputError::Io { path: name, source }));
             failed += 1;
+            read.push(None);
+        } else {
+            let f = files.last().expect("just pushed");
+            read.push(Some(Consumed { bytes: f.bytes_read, lines: f.lines, format }));
         }
     }
     let names = inputs.iter().map(Source::name).collect();
-    Ok(Run { names, stats: total, files, zone: zone.unwrap_or(Zone::Fixed(0)), failed_inputs: failed })
+    Ok((Run { names, stats: total, files, zone: zone.unwrap_or(Zone::Fixed(0)), failed_inputs: failed }, read))
+}
+
+/// Read and drop `n` bytes; fewer is an error (the input is shorter than
+/// where the last run stopped).
+fn skip(r: &mut Box<dyn Read + Send>, n: u64) -> std::io::Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let got = std::io::copy(&mut r.take(n), &mut std::io::sink())?;
+    if got < n {
+        return Err(std::io::Error::other(format!("shorter ({got} bytes) than where the last run stopped ({n})")));
+    }
+    Ok(())
 }
 
 /// Analyse one stream (decompressed when its magic bytes say so) as the
@@ -129,7 +205,8 @@ pub fn run_reader(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> s
     let (r, c) = crate::input::decompress::decode_reader(reader)?;
     let mut zone = opts.zone.clone();
     let mut quiet = |_: Notice| {};
-    let mut ctx = FileCtx { idx: 0, name, opts, zone: &mut zone, notify: &mut quiet };
+    let span = Span::default();
+    let mut ctx = FileCtx { idx: 0, name, opts, zone: &mut zone, notify: &mut quiet, span: &span };
     let (stats, file, error) = ctx.run_stream(r, c, None)?.finish(name);
     let failed = usize::from(error.is_some());
     Ok(Run {
@@ -154,14 +231,17 @@ struct FileCtx<'a> {
     opts: &'a Options,
     zone: &'a mut Option<Zone>,
     notify: &'a mut dyn FnMut(Notice),
+    span: &'a Span,
 }
 
 impl FileCtx<'_> {
     /// Choose the format from the first bytes, and the default zone.
     fn choose(&mut self, head: &[u8], whole: bool) -> LogFormat {
-        let (d, chosen) = match &self.opts.format {
-            FormatChoice::Auto => (detect::detect(head, whole), true),
-            FormatChoice::Fixed(f) => (detect::score(f.clone(), head, whole), false),
+        let (d, chosen) = match (&self.opts.format, &self.span.format) {
+            (FormatChoice::Fixed(f), _) | (FormatChoice::Auto, Some(f)) => {
+                (detect::score(f.clone(), head, whole), false)
+            }
+            (FormatChoice::Auto, None) => (detect::detect(head, whole), true),
         };
         if self.zone.is_none()
             && let Some(off) = d.offset
@@ -172,6 +252,18 @@ impl FileCtx<'_> {
         d.format
     }
 
+    /// The filters with time bounds fixed in the run's zone.
+    fn filter(&self, format: &LogFormat, zone: &Zone) -> std::io::Result<crate::filter::Filter> {
+        let f = self.opts.filter.resolve(zone, self.opts.reference);
+        if f.wants_host() && !format.captures(Field::Host) && !format.captures(Field::VhostPort) {
+            return Err(std::io::Error::other(format!(
+                "--host: the format of {} ({}) has no host field ($host, $server_name, %v)",
+                self.name, format.name
+            )));
+        }
+        Ok(f)
+    }
+
     fn zone(&self) -> Zone {
         self.zone.clone().unwrap_or(Zone::Fixed(0))
     }
@@ -180,11 +272,15 @@ impl FileCtx<'_> {
     /// file's size are checked; chunks that a truncation touched are dropped
     /// and the input is reported as cut short.
     fn run_bytes(&mut self, map: &GuardedMap, mut records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
-        let data: &[u8] = map;
+        let whole: &[u8] = map;
+        let start = (self.span.skip as usize).min(whole.len());
+        let end = self.span.limit.map_or(whole.len(), |n| (start as u64 + n).min(whole.len() as u64) as usize);
+        let data = &whole[start..end];
         let format = self.choose(data, true);
         let zone = self.zone();
-        let ctx = self.opts.add_ctx(&format, &zone, self.idx);
-        let base = data.as_ptr() as usize;
+        let filter = self.filter(&format, &zone)?;
+        let ctx = self.opts.add_ctx(&format, &zone, self.idx, &filter);
+        let base = whole.as_ptr() as usize;
         let delay = self.opts.chunk_delay;
         let intact = |c: &[u8]| {
             if let Some(d) = delay {
@@ -195,7 +291,7 @@ impl FileCtx<'_> {
         };
         let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
         let mut total = Stats::new(self.opts.window);
-        let (mut lost, mut line0) = (0, 0);
+        let (mut lost, mut line0) = (0, self.span.line_base);
         for (b, group) in chunks.chunks(BATCH_CHUNKS).enumerate() {
             let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
             lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &intact, rec)?;
@@ -207,7 +303,13 @@ impl FileCtx<'_> {
                 data.len()
             ))
         });
-        Ok(Outcome { stats: total, format: format.name.clone(), bytes_read: data.len() as u64 - lost, error })
+        Ok(Outcome {
+            stats: total,
+            format_name: format.name.clone(),
+            format: format.name.clone(),
+            bytes_read: data.len() as u64 - lost,
+            error,
+        })
     }
 
     /// A stream, read into one reused buffer and cut into the same chunks a
@@ -233,10 +335,11 @@ impl FileCtx<'_> {
         }
         let format = self.choose(&buf[..fill.filled], fill.eof);
         let zone = self.zone();
-        let ctx = self.opts.add_ctx(&format, &zone, self.idx);
+        let filter = self.filter(&format, &zone)?;
+        let ctx = self.opts.add_ctx(&format, &zone, self.idx, &filter);
         let all = |_: &[u8]| true;
         let mut total = Stats::new(self.opts.window);
-        let (mut chunk_idx, mut line0, mut abs) = (0u32, 0u64, 0u64);
+        let (mut chunk_idx, mut line0, mut abs) = (0u32, self.span.line_base, 0u64);
         // Inside an overlong line: its first bytes, kept for the excerpt.
         let mut overlong: Option<Vec<u8>> = None;
         while fill.filled > 0 {
@@ -300,7 +403,13 @@ impl FileCtx<'_> {
         if let Some(c) = compression.label() {
             name = format!("{name} ({c})");
         }
-        Ok(Outcome { stats: total, format: name, bytes_read: fill.bytes_read, error: fill.error })
+        Ok(Outcome {
+            stats: total,
+            format_name: format.name.clone(),
+            format: name,
+            bytes_read: fill.bytes_read,
+            error: fill.error,
+        })
     }
 }
 
@@ -320,12 +429,20 @@ impl Default for Options {
             failures: Default::default(),
             max_routes: 50_000,
             metric: Default::default(),
+            filter: Default::default(),
+            reference: 0,
         }
     }
 }
 
 impl Options {
-    fn add_ctx<'a>(&'a self, format: &'a LogFormat, zone: &'a Zone, file: u32) -> AddCtx<'a> {
+    fn add_ctx<'a>(
+        &'a self,
+        format: &'a LogFormat,
+        zone: &'a Zone,
+        file: u32,
+        filter: &'a crate::filter::Filter,
+    ) -> AddCtx<'a> {
         AddCtx {
             format,
             zone,
@@ -334,6 +451,7 @@ impl Options {
             failures: &self.failures,
             max_routes: self.max_routes,
             metric: self.metric,
+            filter,
         }
     }
 }
@@ -341,6 +459,8 @@ impl Options {
 /// What one input gave.
 struct Outcome {
     stats: Stats,
+    /// The format's own name.
+    format_name: String,
     /// The format's name (with the compression, if any).
     format: String,
     bytes_read: u64,

@@ -66,6 +66,19 @@ impl Zone {
         crate::parse::time::rfc3339(unix, self.offset_at(unix))
     }
 
+    /// Text that [`Zone::parse`] reads back into this zone (for state
+    /// files); `None` for a system zone without an IANA name.
+    pub fn spec(&self) -> Option<String> {
+        match self {
+            Zone::Fixed(o) => {
+                let sign = if *o < 0 { '-' } else { '+' };
+                let a = o.unsigned_abs();
+                Some(format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60))
+            }
+            Zone::Named(tz) => tz.iana_name().map(str::to_string),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Zone::Fixed(0) => "UTC".to_string(),

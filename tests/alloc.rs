@@ -37,6 +37,7 @@ fn counting_lines_does_not_allocate() {
     let fmt = preset("combined").unwrap();
     let zone = Zone::Fixed(0);
     let failures = Failures::default();
+    let filter = logstat::filter::Filter::default();
     let ctx = AddCtx {
         format: &fmt,
         zone: &zone,
@@ -45,6 +46,7 @@ fn counting_lines_does_not_allocate() {
         failures: &failures,
         max_routes: 50_000,
         metric: Default::default(),
+        filter: &filter,
     };
     let mut s = Stats::new(None);
     s.add_chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, buffers

@@ -21,6 +21,7 @@ fn run_lib(path: &std::path::Path, threads: usize, chunk: usize, mmap: MmapPolic
         max_routes: 50_000,
         failures: Default::default(),
         metric: Default::default(),
+        ..Default::default()
     };
     let run = pool.install(|| engine::run(&[Source::Path(path.to_path_buf())], &opts, &mut |_| {}, None)).unwrap();
     let ctx = Ctx { run: &run, window: 60, top: None, failures: "5xx" };

@@ -195,6 +195,11 @@ impl LogFormat {
     }
 
     /// Number of fields the format captures.
+    /// Whether the format captures `f` (in its head or body).
+    pub fn captures(&self, f: Field) -> bool {
+        self.head.contains(&f) || self.body.iter().any(|i| matches!(i, Item::Field(x) if *x == f))
+    }
+
     pub fn field_count(&self) -> usize {
         self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
     }

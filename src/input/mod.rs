@@ -85,3 +85,36 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
     }
     Ok(Opened::Stream(Box::new(file), Compression::None))
 }
+
+/// The last `n` bytes of an input (decompressed), starting at a line
+/// boundary: for finding the time of its last lines.
+pub fn tail(path: &std::path::Path, n: usize) -> std::io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let mut magic = [0u8; 4];
+    let got = std::os::unix::fs::FileExt::read_at(&file, &mut magic, 0).unwrap_or(0);
+    let mut buf = Vec::new();
+    if Compression::sniff(&magic[..got]) != Compression::None {
+        let (mut r, _) = decompress::decode_reader(file)?;
+        let mut block = vec![0u8; 1 << 16];
+        loop {
+            let k = r.read(&mut block)?;
+            if k == 0 {
+                break;
+            }
+            buf.extend_from_slice(&block[..k]);
+            if buf.len() > 2 * n {
+                buf.drain(..buf.len() - n);
+            }
+        }
+    } else {
+        let len = file.metadata()?.len();
+        let start = len.saturating_sub(n as u64);
+        buf.resize((len - start) as usize, 0);
+        std::os::unix::fs::FileExt::read_exact_at(&file, &mut buf, start)?;
+    }
+    if buf.len() >= n {
+        let cut = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
+        buf.drain(..cut);
+    }
+    Ok(buf)
+}

@@ -9,7 +9,7 @@ pub fn table(ctx: &Ctx) -> Table {
     let rows = CLASSES
         .iter()
         .zip(s.classes)
-        .map(|(c, n)| vec![Cell::text(*c), Cell::Int(n), Cell::Pct(percent(n, s.parsed))])
+        .map(|(c, n)| vec![Cell::text(*c), Cell::Int(n), Cell::Pct(percent(n, s.requests()))])
         .collect();
     Table { name: "class", columns: vec!["class", "count", "percent"], rows }
 }
@@ -21,7 +21,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         if n == 0 && i == 5 {
             continue;
         }
-        let p = percent(n, s.parsed);
+        let p = percent(n, s.requests());
         let bar = t.bar(p / 100.0, 30, i);
         t.line(&format!("  {c:<5} {:>12} {:>6.1}%  {bar}", thousands(n), p))?;
     }

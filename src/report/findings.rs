@@ -67,7 +67,7 @@ fn looks_like_scanner(route: &str) -> bool {
 
 pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let s = &ctx.run.stats;
-    let parsed = s.parsed;
+    let parsed = s.requests();
     let mut out = Vec::new();
     let mut push = |finding, severity, code: &str, route: String, count, share, detail: String| {
         out.push(Finding { finding, severity, code: code.to_string(), route, count, share, detail })

@@ -13,7 +13,7 @@ fn sorted(ctx: &Ctx) -> Vec<(Option<u32>, u64)> {
 }
 
 pub fn table(ctx: &Ctx) -> Table {
-    let parsed = ctx.run.stats.parsed;
+    let parsed = ctx.run.stats.requests();
     let mut v = sorted(ctx);
     if let Some(n) = ctx.top {
         v.truncate(n);
@@ -34,7 +34,7 @@ pub fn table(ctx: &Ctx) -> Table {
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
-    let parsed = ctx.run.stats.parsed;
+    let parsed = ctx.run.stats.requests();
     let v = sorted(ctx);
     let top = ctx.top.unwrap_or(10);
     t.heading(&format!("Status codes ({} distinct)", v.len()))?;

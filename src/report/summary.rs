@@ -25,9 +25,11 @@ pub fn table(ctx: &Ctx) -> Table {
         vec![Cell::text("other_routes_requests"), Cell::Int(s.other_routes.counts.requests)],
         vec![Cell::text("route_count_error_bound"), Cell::Int(s.route_error)],
         vec![Cell::text("failures"), Cell::Int(s.failures)],
-        vec![Cell::text("failure_rate"), Cell::Pct(crate::stats::percent(s.failures, s.parsed))],
+        vec![Cell::text("failure_rate"), Cell::Pct(crate::stats::percent(s.failures, s.requests()))],
         vec![Cell::text("failure_codes"), Cell::Text(ctx.failures.to_string())],
     ];
+    rows.push(vec![Cell::text("excluded"), Cell::Int(s.excluded)]);
+    rows.push(vec![Cell::text("requests"), Cell::Int(s.requests())]);
     let t = &s.timing;
     rows.push(vec![Cell::text("timed_requests"), Cell::Int(t.request.count.max(t.upstream.count))]);
     for (name, h) in [("request_time", &t.request), ("upstream_time", &t.upstream)] {
@@ -58,6 +60,13 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         thousands(s.malformed_total()),
         human_bytes(s.bytes)
     ))?;
+    if s.excluded > 0 {
+        t.line(&format!(
+            "  filters kept {} requests and excluded {} parsed lines",
+            thousands(s.requests()),
+            thousands(s.excluded)
+        ))?;
+    }
     if let (Some(a), Some(b)) = (s.first, s.last) {
         t.line(&format!("  {} → {}  ({})", z.rfc3339(a), z.rfc3339(b), z.describe()))?;
     }

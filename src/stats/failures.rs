@@ -20,6 +20,11 @@ impl Default for Failures {
 
 impl Failures {
     pub fn parse(spec: &str) -> Result<Failures, String> {
+        Failures::parse_for("--failures", spec)
+    }
+
+    /// Parse a code/class list given to `option` (named in errors).
+    pub fn parse_for(option: &str, spec: &str) -> Result<Failures, String> {
         let mut table = Box::new([false; 1000]);
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (on, item) = match item.strip_prefix('-') {
@@ -31,7 +36,7 @@ impl Failures {
                 Ok(crate::explain::Query::Class(d)) => d * 100..=d * 100 + 99,
                 Err(_) => {
                     return Err(format!(
-                        "--failures: '{}' is not a status code or class (e.g. 5xx,499 or 4xx,5xx,-404)",
+                        "{option}: '{}' is not a status code or class (e.g. 5xx,499 or 4xx,5xx,-404)",
                         crate::text::escape(item.as_bytes())
                     ));
                 }

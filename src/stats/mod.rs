@@ -7,6 +7,7 @@
 pub mod failures;
 pub mod latency;
 pub mod route;
+pub mod snapshot;
 pub mod window;
 
 use std::collections::BTreeMap;
@@ -145,12 +146,17 @@ pub struct AddCtx<'a> {
     pub max_routes: usize,
     /// The duration kept per class, route and window.
     pub metric: Metric,
+    /// Records failing it are counted as `excluded` only.
+    pub filter: &'a crate::filter::Filter,
 }
 
 #[derive(Clone, Debug)]
 pub struct Stats {
     pub lines: u64,
+    /// Lines parsed, whether counted or excluded by filters.
     pub parsed: u64,
+    /// Parsed lines the filters left out (`--since`, `--status`, …).
+    pub excluded: u64,
     pub malformed: [u64; Reason::ALL.len()],
     pub samples: Vec<Sample>,
     pub bytes: u64,
@@ -188,6 +194,7 @@ impl Stats {
         Stats {
             lines: 0,
             parsed: 0,
+            excluded: 0,
             malformed: [0; Reason::ALL.len()],
             samples: Vec::new(),
             bytes: 0,
@@ -213,6 +220,11 @@ impl Stats {
         self.malformed.iter().sum()
     }
 
+    /// Requests counted: parsed lines the filters kept.
+    pub fn requests(&self) -> u64 {
+        self.parsed - self.excluded
+    }
+
     /// Parse and count every line of one chunk. `chunk` numbers chunks in
     /// file order; `on_record` sees each parsed record with its line number
     /// within the chunk (1-based). Returns the number of lines seen.
@@ -228,8 +240,13 @@ impl Stats {
         let mut start = 0;
         let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_bounded(ctx.format, bytes) {
             Ok(rec) => {
-                s.add(&rec, ctx);
-                on_record(n, &rec);
+                if ctx.filter.active && !s.keep(&rec, ctx) {
+                    s.parsed += 1;
+                    s.excluded += 1;
+                } else {
+                    s.add(&rec, ctx);
+                    on_record(n, &rec);
+                }
             }
             Err(m) => s.add_malformed(ctx.file, chunk, n, m, bytes),
         };
@@ -245,6 +262,16 @@ impl Stats {
         self.lines += n;
         self.chunk_lines.push((chunk, n));
         n
+    }
+
+    /// Whether the filters keep `rec`.
+    fn keep(&mut self, rec: &Record, ctx: &AddCtx) -> bool {
+        if ctx.filter.needs_route() && rec.method.is_some() {
+            route::normalize(rec.target, &mut self.scratch);
+            ctx.filter.keep(rec, &self.scratch)
+        } else {
+            ctx.filter.keep(rec, route::NO_ROUTE)
+        }
     }
 
     /// Count one parsed record.
@@ -328,6 +355,7 @@ impl Stats {
     pub fn merge(&mut self, other: Stats) {
         self.lines += other.lines;
         self.parsed += other.parsed;
+        self.excluded += other.excluded;
         for (a, b) in self.malformed.iter_mut().zip(other.malformed) {
             *a += b;
         }

@@ -114,6 +114,24 @@ impl Windows {
         self.width = width;
     }
 
+    /// Width, whether automatic, and every bucket in key order.
+    pub fn parts(&self) -> (i64, bool, Vec<(i64, Counts)>) {
+        let mut w = self.clone();
+        w.flush();
+        let mut v: Vec<(i64, Counts)> = w.buckets.into_iter().collect();
+        v.sort_unstable_by_key(|(k, _)| *k);
+        (self.width, self.auto, v)
+    }
+
+    /// The inverse of [`Windows::parts`].
+    pub fn from_parts(width: i64, auto: bool, buckets: Vec<(i64, Counts)>) -> Windows {
+        let mut w = Windows { width, auto, buckets: HashMap::new(), cur: None, spans: 0 };
+        for (k, c) in buckets {
+            w.put(k, c);
+        }
+        w
+    }
+
     pub fn merge(&mut self, mut other: Windows) {
         self.flush();
         other.flush();

@@ -1,0 +1,242 @@
+//! Filters applied to parsed records before aggregation: time range,
+//! status, method, route, path and host. A record that fails any filter is
+//! counted as `excluded` and nothing else.
+
+use crate::parse::Record;
+use crate::stats::failures::Failures;
+use crate::zone::Zone;
+
+/// A `--since`/`--until` value before the display zone and the log are known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimeSpec {
+    /// An instant (RFC 3339 with an offset or `Z`).
+    Instant(i64),
+    /// A wall-clock time without offset, read in the display zone.
+    Wall(i64),
+    /// Seconds before the reference (now, or the log's last line).
+    Ago(i64),
+}
+
+/// What relative times count back from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RelativeTo {
+    #[default]
+    Now,
+    /// The latest timestamp among the inputs' last lines.
+    LastLine,
+}
+
+impl TimeSpec {
+    /// `2024-10-10T14:00:00+02:00`, `2024-10-10 14:00`, `2024-10-10`, or
+    /// `30m`, `1h`, `2d` (before the reference time).
+    pub fn parse(s: &str) -> Result<TimeSpec, String> {
+        let s = s.trim();
+        if let Some(w) = crate::stats::window::parse_width(s) {
+            return Ok(TimeSpec::Ago(w));
+        }
+        if let Ok(t) = s.parse::<jiff::Timestamp>() {
+            return Ok(TimeSpec::Instant(t.as_second()));
+        }
+        if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+            let days = crate::parse::time::days_from_civil(dt.year() as i64, dt.month() as u32, dt.day() as u32);
+            let secs = dt.hour() as i64 * 3_600 + dt.minute() as i64 * 60 + dt.second() as i64;
+            return Ok(TimeSpec::Wall(days * 86_400 + secs));
+        }
+        Err(format!(
+            "'{}' is not a time: use RFC 3339 (2024-10-10T14:00:00+02:00), '2024-10-10 14:00' (display zone), \
+             or a duration back from now (30m, 1h, 2d)",
+            crate::text::escape(s.as_bytes())
+        ))
+    }
+
+    /// The instant, given the display zone and the reference for `Ago`.
+    pub fn resolve(&self, zone: &Zone, reference: i64) -> i64 {
+        match *self {
+            TimeSpec::Instant(t) => t,
+            TimeSpec::Wall(w) => zone.from_wall(w).0,
+            TimeSpec::Ago(d) => reference - d,
+        }
+    }
+}
+
+/// A `--route`/`--path`/`--host` pattern: a glob when it holds `*` or `?`
+/// (`*` matches any bytes, `/` included), a prefix otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    pub text: String,
+    glob: bool,
+}
+
+impl Pattern {
+    pub fn new(s: &str) -> Pattern {
+        Pattern { text: s.to_string(), glob: s.contains(['*', '?']) }
+    }
+
+    pub fn matches(&self, v: &[u8]) -> bool {
+        if self.glob { glob(self.text.as_bytes(), v) } else { v.starts_with(self.text.as_bytes()) }
+    }
+
+    /// Whole-value match for host names (a prefix makes no sense there),
+    /// ignoring ASCII case.
+    pub fn matches_host(&self, v: &[u8]) -> bool {
+        let v = v.to_ascii_lowercase();
+        let p = self.text.to_ascii_lowercase();
+        if self.glob { glob(p.as_bytes(), &v) } else { v == p.as_bytes() }
+    }
+}
+
+/// `*` and `?` glob over bytes, iterative with one backtrack point.
+pub fn glob(p: &[u8], v: &[u8]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < v.len() {
+        if i < p.len() && (p[i] == b'?' || p[i] == v[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == b'*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
+/// The filters as given; [`Filter::resolve`] fixes the time bounds.
+#[derive(Clone, Debug, Default)]
+pub struct FilterSpec {
+    pub since: Option<TimeSpec>,
+    pub until: Option<TimeSpec>,
+    pub relative_to: RelativeTo,
+    pub status: Option<Failures>,
+    /// Upper-case methods.
+    pub methods: Vec<Vec<u8>>,
+    pub routes: Vec<Pattern>,
+    pub paths: Vec<Pattern>,
+    pub hosts: Vec<Pattern>,
+}
+
+impl FilterSpec {
+    pub fn is_empty(&self) -> bool {
+        self.since.is_none()
+            && self.until.is_none()
+            && self.status.is_none()
+            && self.methods.is_empty()
+            && self.routes.is_empty()
+            && self.paths.is_empty()
+            && self.hosts.is_empty()
+    }
+
+    /// Whether a relative time needs the log's last line.
+    pub fn needs_last_line(&self) -> bool {
+        self.relative_to == RelativeTo::LastLine
+            && [&self.since, &self.until].iter().any(|t| matches!(t, Some(TimeSpec::Ago(_))))
+    }
+
+    /// Fix time bounds in `zone`, counting relative ones back from `reference`.
+    pub fn resolve(&self, zone: &Zone, reference: i64) -> Filter {
+        Filter {
+            active: !self.is_empty(),
+            since: self.since.as_ref().map(|t| t.resolve(zone, reference)),
+            until: self.until.as_ref().map(|t| t.resolve(zone, reference)),
+            status: self.status.clone(),
+            methods: self.methods.clone(),
+            routes: self.routes.clone(),
+            paths: self.paths.clone(),
+            hosts: self.hosts.clone(),
+        }
+    }
+}
+
+/// Resolved filters, checked per record.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub active: bool,
+    /// Keep records at or after this instant (Unix seconds).
+    pub since: Option<i64>,
+    /// Keep records before this instant.
+    pub until: Option<i64>,
+    status: Option<Failures>,
+    methods: Vec<Vec<u8>>,
+    routes: Vec<Pattern>,
+    paths: Vec<Pattern>,
+    hosts: Vec<Pattern>,
+}
+
+impl Filter {
+    pub fn needs_route(&self) -> bool {
+        !self.routes.is_empty()
+    }
+
+    /// Whether `rec` (with its normalised route) is kept. A record without a
+    /// time fails a time bound; one without a method fails `--method`.
+    pub fn keep(&self, rec: &Record, route: &[u8]) -> bool {
+        if self.since.is_some() || self.until.is_some() {
+            let Some(t) = rec.time else { return false };
+            if self.since.is_some_and(|s| t.unix < s) || self.until.is_some_and(|u| t.unix >= u) {
+                return false;
+            }
+        }
+        if let Some(st) = &self.status
+            && !st.contains(rec.status)
+        {
+            return false;
+        }
+        if !self.methods.is_empty() && !rec.method.is_some_and(|m| self.methods.iter().any(|x| x == m)) {
+            return false;
+        }
+        if !self.routes.is_empty() && !self.routes.iter().any(|p| p.matches(route)) {
+            return false;
+        }
+        if !self.paths.is_empty() {
+            let path = rec.target.split(|&b| b == b'?').next().unwrap_or(b"");
+            if !self.paths.iter().any(|p| p.matches(path)) {
+                return false;
+            }
+        }
+        if !self.hosts.is_empty() && !self.hosts.iter().any(|p| p.matches_host(rec.vhost)) {
+            return false;
+        }
+        true
+    }
+
+    pub fn wants_host(&self) -> bool {
+        !self.hosts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob(b"/api/*", b"/api/v1/users"));
+        assert!(glob(b"*.php", b"/wp/x.php"));
+        assert!(!glob(b"*.php", b"/wp/x.php5"));
+        assert!(glob(b"/u/?", b"/u/1"));
+        assert!(!glob(b"/u/?", b"/u/12"));
+        assert!(glob(b"*a*b*", b"xxaxxbxx"));
+        assert!(glob(b"", b""));
+        assert!(!glob(b"", b"x"));
+        assert!(Pattern::new("/api").matches(b"/api/v1"));
+        assert!(Pattern::new("*.example.com").matches_host(b"WWW.Example.com"));
+        assert!(!Pattern::new("example.com").matches_host(b"www.example.com"));
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(TimeSpec::parse("1h"), Ok(TimeSpec::Ago(3_600)));
+        assert_eq!(TimeSpec::parse("2024-10-10T14:00:00Z"), Ok(TimeSpec::Instant(1_728_568_800)));
+        assert_eq!(TimeSpec::parse("2024-10-10T16:00:00+02:00"), Ok(TimeSpec::Instant(1_728_568_800)));
+        assert_eq!(TimeSpec::parse("2024-10-10 14:00"), Ok(TimeSpec::Wall(1_728_568_800)));
+        let z = Zone::Fixed(7_200);
+        assert_eq!(TimeSpec::parse("2024-10-10 16:00").unwrap().resolve(&z, 0), 1_728_568_800);
+        assert!(TimeSpec::parse("yesterday").is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! A serialisable copy of [`Stats`], for state files. Maps become vectors
+//! sorted by key, so the same aggregate always gives the same bytes.
+
+use serde::{Deserialize, Serialize};
+
+use super::latency::Timing;
+use super::window::Windows;
+use super::{Counts, RouteCounts, Sample, Stats};
+use crate::parse::Reason;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleSnap {
+    pub file: u32,
+    pub line: u64,
+    pub reason: u8,
+    pub excerpt: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsSnap {
+    pub lines: u64,
+    pub parsed: u64,
+    pub excluded: u64,
+    pub malformed: Vec<u64>,
+    pub samples: Vec<SampleSnap>,
+    pub bytes: u64,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+    /// (status, count) for every status seen; `None` is `-`.
+    pub status: Vec<(Option<u32>, u64)>,
+    pub classes: [u64; 6],
+    pub failures: u64,
+    pub routes: Vec<(Vec<u8>, RouteCounts)>,
+    pub other_routes: RouteCounts,
+    pub routes_pruned: u64,
+    pub route_error: u64,
+    pub window_width: i64,
+    pub window_auto: bool,
+    pub windows: Vec<(i64, Counts)>,
+    pub timing: Timing,
+}
+
+impl StatsSnap {
+    pub fn of(s: &Stats) -> StatsSnap {
+        let mut routes: Vec<(Vec<u8>, RouteCounts)> = s.routes.iter().map(|(k, v)| (k.to_vec(), v.clone())).collect();
+        routes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (window_width, window_auto, windows) = s.windows.parts();
+        StatsSnap {
+            lines: s.lines,
+            parsed: s.parsed,
+            excluded: s.excluded,
+            malformed: s.malformed.to_vec(),
+            samples: s
+                .samples
+                .iter()
+                .map(|x| SampleSnap {
+                    file: x.file,
+                    line: x.line,
+                    reason: x.reason.index() as u8,
+                    excerpt: x.excerpt.to_vec(),
+                })
+                .collect(),
+            bytes: s.bytes,
+            first: s.first,
+            last: s.last,
+            status: s.status_counts(),
+            classes: s.classes,
+            failures: s.failures,
+            routes,
+            other_routes: s.other_routes.clone(),
+            routes_pruned: s.routes_pruned,
+            route_error: s.route_error,
+            window_width,
+            window_auto,
+            windows,
+            timing: s.timing.clone(),
+        }
+    }
+
+    /// Back to [`Stats`]; `None` when a value is out of range (a damaged
+    /// file that still decoded).
+    pub fn into_stats(self) -> Option<Stats> {
+        let mut s = Stats::new(None);
+        s.lines = self.lines;
+        s.parsed = self.parsed;
+        s.excluded = self.excluded;
+        if self.malformed.len() != s.malformed.len() || self.window_width <= 0 || self.excluded > self.parsed {
+            return None;
+        }
+        s.malformed.copy_from_slice(&self.malformed);
+        for x in self.samples {
+            let reason = *Reason::ALL.get(x.reason as usize)?;
+            s.samples.push(Sample { file: x.file, chunk: 0, line: x.line, reason, excerpt: x.excerpt.into() });
+        }
+        s.bytes = self.bytes;
+        s.first = self.first;
+        s.last = self.last;
+        for (st, n) in self.status {
+            match st {
+                Some(c) if c < 1000 => s.status[c as usize] += n,
+                Some(c) => *s.status_big.entry(c).or_default() += n,
+                None => s.status_dash += n,
+            }
+        }
+        s.classes = self.classes;
+        s.failures = self.failures;
+        s.routes = self.routes.into_iter().map(|(k, v)| (k.into_boxed_slice(), v)).collect();
+        s.other_routes = self.other_routes;
+        s.routes_pruned = self.routes_pruned;
+        s.route_error = self.route_error;
+        s.windows = Windows::from_parts(self.window_width, self.window_auto, self.windows);
+        s.timing = self.timing;
+        Some(s)
+    }
+}
