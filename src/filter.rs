@@ -79,6 +79,13 @@ impl Pattern {
     /// Whole-value match for host names (a prefix makes no sense there),
     /// ignoring ASCII case.
     pub fn matches_host(&self, v: &[u8]) -> bool {
+        // `%v:%p` logs `host:port`: the port is not part of the name.
+        let v = match memchr::memrchr(b':', v) {
+            Some(i) if i + 1 < v.len() && v[i + 1..].iter().all(u8::is_ascii_digit) && !v[..i].contains(&b':') => {
+                &v[..i]
+            }
+            _ => v,
+        };
         let v = v.to_ascii_lowercase();
         let p = self.text.to_ascii_lowercase();
         if self.glob { glob(p.as_bytes(), &v) } else { v == p.as_bytes() }
@@ -227,6 +234,7 @@ mod tests {
         assert!(Pattern::new("/api").matches(b"/api/v1"));
         assert!(Pattern::new("*.example.com").matches_host(b"WWW.Example.com"));
         assert!(!Pattern::new("example.com").matches_host(b"www.example.com"));
+        assert!(Pattern::new("example.com").matches_host(b"example.com:443"));
     }
 
     #[test]
