@@ -165,7 +165,7 @@ impl Threshold {
                 } else {
                     scope.counts.latency.clone()
                 };
-                let v = if q >= 10_000 { (!h.is_empty()).then_some(h.max) } else { h.quantile(q) };
+                let v = if q >= 10_000 { (!h.is_empty()).then_some(h.max()) } else { h.quantile(q) };
                 match v {
                     Some(us) => (us as f64, format!("{} ms", ms(us))),
                     None => return (None, Some(format!("{}: not checked: no timed requests", self.text))),

@@ -212,5 +212,5 @@ fn agrees_with_hdrhistogram() {
         assert!((a - b).abs() <= b * 0.01, "q{q}: ours {a} hdr {b}");
         assert!((a - e).abs() <= e * 0.01, "q{q}: ours {a} exact {e}");
     }
-    assert_eq!(ours.max, *all.last().unwrap(), "max is exact");
+    assert_eq!(ours.max(), *all.last().unwrap(), "max is exact");
 }

@@ -19,7 +19,7 @@ pub fn has_timings(ctx: &Ctx) -> bool {
 }
 
 fn row(scope: &str, key: Cell, h: &Hist) -> Vec<Cell> {
-    let mut r = vec![Cell::text(scope), key, Cell::Int(h.count)];
+    let mut r = vec![Cell::text(scope), key, Cell::Int(h.count())];
     r.extend(ms_cells(h));
     r
 }
@@ -63,7 +63,7 @@ fn line(t: &mut Term, label: &str, h: &Hist) -> std::io::Result<()> {
     let v = h.summary().unwrap_or_default();
     t.line(&format!(
         "  {:>12} {:>10} {:>10} {:>10} {:>10} {:>10}  {label}",
-        thousands(h.count),
+        thousands(h.count()),
         ms(v[0]),
         ms(v[1]),
         ms(v[2]),
@@ -92,11 +92,11 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     }
     // The slowest of the busier routes: by p99 among routes with at least
     // 1% of the timed requests (so one odd request does not top the list).
-    let timed: u64 = tm.class.iter().map(|h| h.count).sum();
+    let timed: u64 = tm.class.iter().map(|h| h.count()).sum();
     let floor = (timed / 100).max(1);
     let mut slow: Vec<(&[u8], &Hist, u64)> = routes::sorted(ctx)
         .into_iter()
-        .filter(|(_, rc)| rc.counts.latency.count >= floor)
+        .filter(|(_, rc)| rc.counts.latency.count() >= floor)
         .filter_map(|(r, rc)| Some((r, &rc.counts.latency, rc.counts.latency.quantile(9_900)?)))
         .collect();
     slow.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));

@@ -7,7 +7,7 @@ use crate::stats::CLASSES;
 use crate::stats::latency::Hist;
 
 fn row(scope: &str, key: &str, h: &Hist) -> Vec<Cell> {
-    let mut r = vec![Cell::text(scope), Cell::text(key), Cell::Int(h.count)];
+    let mut r = vec![Cell::text(scope), Cell::text(key), Cell::Int(h.count())];
     match h.summary() {
         Some(v) => r.extend(v.iter().map(|n| Cell::Int(*n))),
         None => r.extend([Cell::Null, Cell::Null, Cell::Null, Cell::Null, Cell::Null]),
@@ -47,7 +47,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         let v = h.summary().unwrap_or_default();
         t.line(&format!(
             "  {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}  {label}",
-            thousands(h.count),
+            thousands(h.count()),
             v[0],
             v[1],
             v[2],

@@ -31,7 +31,7 @@ pub fn table(ctx: &Ctx) -> Table {
     rows.push(vec![Cell::text("excluded"), Cell::Int(s.excluded)]);
     rows.push(vec![Cell::text("requests"), Cell::Int(s.requests())]);
     let t = &s.timing;
-    rows.push(vec![Cell::text("timed_requests"), Cell::Int(t.request.count.max(t.upstream.count))]);
+    rows.push(vec![Cell::text("timed_requests"), Cell::Int(t.request.count().max(t.upstream.count()))]);
     for (name, h) in [("request_time", &t.request), ("upstream_time", &t.upstream)] {
         for (q, v) in ["p50", "p99"].iter().zip([0, 2]) {
             let cell = h.summary().map_or(Cell::Null, |s| Cell::Ms(s[v]));

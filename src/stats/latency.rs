@@ -51,56 +51,113 @@ pub fn bounds(i: u32) -> (u64, u64) {
 /// Percentiles reported, in ten-thousandths: p50, p90, p99, p99.9.
 pub const QUANTILES: [u64; 4] = [5_000, 9_000, 9_900, 9_990];
 
+/// A histogram; 8 bytes until its first value (most routes of a log
+/// without timings never get one).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hist {
+pub struct Hist(Option<Box<Inner>>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Inner {
     /// Index of `counts[0]`.
     lo: u32,
     counts: Vec<u64>,
-    pub count: u64,
-    pub min: u64,
-    pub max: u64,
+    count: u64,
+    min: u64,
+    max: u64,
 }
 
 impl Hist {
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.0.is_none()
+    }
+
+    /// Values recorded.
+    pub fn count(&self) -> u64 {
+        self.0.as_ref().map_or(0, |h| h.count)
+    }
+
+    /// The exact largest value (0 when empty).
+    pub fn max(&self) -> u64 {
+        self.0.as_ref().map_or(0, |h| h.max)
     }
 
     #[inline]
     pub fn record(&mut self, v: u64) {
         let i = index(v);
-        let at = i.wrapping_sub(self.lo) as usize;
-        if let Some(c) = self.counts.get_mut(at) {
-            *c += 1;
-            self.count += 1;
-            self.min = self.min.min(v);
-            self.max = self.max.max(v);
-        } else {
-            self.record_new(i, v);
+        match &mut self.0 {
+            Some(h) => {
+                let at = i.wrapping_sub(h.lo) as usize;
+                h.count += 1;
+                h.min = h.min.min(v);
+                h.max = h.max.max(v);
+                match h.counts.get_mut(at) {
+                    Some(c) => *c += 1,
+                    None => h.widen_and_add(i, 1),
+                }
+            }
+            None => self.0 = Some(Box::new(Inner { lo: i, counts: vec![1], count: 1, min: v, max: v })),
         }
     }
 
-    /// [`Hist::record`] of a value outside the span held.
-    #[cold]
-    fn record_new(&mut self, i: u32, v: u64) {
-        if self.count == 0 {
-            self.lo = i;
-            self.counts.clear();
-            self.counts.push(1);
-            self.min = v;
-            self.max = v;
-            self.count = 1;
+    pub fn merge(&mut self, o: &Hist) {
+        let Some(o) = &o.0 else { return };
+        let Some(h) = &mut self.0 else {
+            self.0 = Some(o.clone());
             return;
+        };
+        h.slot(o.lo);
+        h.slot(o.lo + o.counts.len() as u32 - 1);
+        let off = (o.lo - h.lo) as usize;
+        for (a, b) in h.counts[off..].iter_mut().zip(&o.counts) {
+            *a += b;
         }
-        self.count += 1;
-        self.min = self.min.min(v);
-        self.max = self.max.max(v);
+        h.count += o.count;
+        h.min = h.min.min(o.min);
+        h.max = h.max.max(o.max);
+    }
+
+    /// Nearest-rank value at `q` ten-thousandths (see the module docs), or
+    /// `None` when empty.
+    pub fn quantile(&self, q: u64) -> Option<u64> {
+        let h = self.0.as_ref()?;
+        let rank = ((h.count as u128 * q as u128).div_ceil(10_000) as u64).max(1);
+        let mut seen = 0u64;
+        for (k, &c) in h.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                let (low, high) = bounds(h.lo + k as u32);
+                let mid = low + (high - low) / 2;
+                return Some(mid.clamp(h.min, h.max));
+            }
+        }
+        Some(h.max)
+    }
+
+    /// p50, p90, p99, p99.9 and max, or `None` when empty.
+    pub fn summary(&self) -> Option<[u64; 5]> {
+        let mut out = [0; 5];
+        for (o, q) in out.iter_mut().zip(QUANTILES) {
+            *o = self.quantile(q)?;
+        }
+        out[4] = self.max();
+        Some(out)
+    }
+
+    /// Buckets held (memory is 8 bytes each).
+    pub fn span(&self) -> usize {
+        self.0.as_ref().map_or(0, |h| h.counts.len())
+    }
+}
+
+impl Inner {
+    /// Add `n` to bucket `i`, outside the span held so far.
+    #[cold]
+    fn widen_and_add(&mut self, i: u32, n: u64) {
         let at = self.slot(i);
-        self.counts[at] += 1;
+        self.counts[at] += n;
     }
 
     /// Position of bucket `i` in `counts`, widening the span to hold it.
-    #[inline]
     fn slot(&mut self, i: u32) -> usize {
         if i < self.lo {
             let grow = (self.lo - i) as usize;
@@ -114,59 +171,6 @@ impl Hist {
             }
             at
         }
-    }
-
-    pub fn merge(&mut self, o: &Hist) {
-        if o.count == 0 {
-            return;
-        }
-        if self.count == 0 {
-            *self = o.clone();
-            return;
-        }
-        self.slot(o.lo);
-        self.slot(o.lo + o.counts.len() as u32 - 1);
-        let off = (o.lo - self.lo) as usize;
-        for (a, b) in self.counts[off..].iter_mut().zip(&o.counts) {
-            *a += b;
-        }
-        self.count += o.count;
-        self.min = self.min.min(o.min);
-        self.max = self.max.max(o.max);
-    }
-
-    /// Nearest-rank value at `q` ten-thousandths (see the module docs), or
-    /// `None` when empty.
-    pub fn quantile(&self, q: u64) -> Option<u64> {
-        if self.count == 0 {
-            return None;
-        }
-        let rank = ((self.count as u128 * q as u128).div_ceil(10_000) as u64).max(1);
-        let mut seen = 0u64;
-        for (k, &c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                let (low, high) = bounds(self.lo + k as u32);
-                let mid = low + (high - low) / 2;
-                return Some(mid.clamp(self.min, self.max));
-            }
-        }
-        Some(self.max)
-    }
-
-    /// p50, p90, p99, p99.9 and max, or `None` when empty.
-    pub fn summary(&self) -> Option<[u64; 5]> {
-        let mut out = [0; 5];
-        for (o, q) in out.iter_mut().zip(QUANTILES) {
-            *o = self.quantile(q)?;
-        }
-        out[4] = self.max;
-        Some(out)
-    }
-
-    /// Buckets held (memory is 8 bytes each).
-    pub fn span(&self) -> usize {
-        self.counts.len()
     }
 }
 
@@ -276,7 +280,7 @@ mod tests {
         b.merge(&a);
         assert_eq!(ab.summary(), all.summary());
         assert_eq!(b.summary(), all.summary());
-        assert_eq!(ab.count, 5000);
+        assert_eq!(ab.count(), 5000);
     }
 
     #[test]
