@@ -170,8 +170,7 @@ fn create(dir: &Path, name: &str) -> Result<BufWriter<File>, OutputError> {
 
 /// The settings a run's aggregate depends on.
 fn settings(cfg: &Config) -> Settings {
-    let f = &cfg.engine.filter;
-    let filters = if f.is_empty() { String::new() } else { format!("{f:?}") };
+    let filters = cfg.engine.filter.describe();
     Settings {
         window: cfg.engine.window,
         failures: cfg.engine.failures.spec.clone(),

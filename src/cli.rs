@@ -13,6 +13,11 @@ Examples:
   logstat access.log -f csv -r status         one CSV report on stdout
   logstat access.log -o out/                  one CSV file per report in out/
   logstat access.log -r records -f json       one JSON object per parsed line
+  logstat access.log --since 1h --status 5xx  the last hour's server errors
+  logstat 'access.log*' --state s.state -o out/ --fail-if '5xx > 1%'
+                                              from cron: only new lines, alert on 5xx
+  logstat access.log --save-state web1.state  keep the aggregate; later:
+  logstat merge web1.state web2.state -o out/ one report over several servers
   logstat explain 499                         what a status code means
   logstat ./explain                           a log file that is named 'explain'
 
@@ -45,12 +50,12 @@ pub struct Cli {
     /// state file (appends, rename and copytruncate rotation, rotated files
     /// compressed later), and remember where this run stopped. The report
     /// covers the new lines only, unless --cumulative.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Incremental runs")]
     pub state: Option<PathBuf>,
 
     /// With --state: report everything counted since the state file was
     /// created, not just this run's new lines.
-    #[arg(long, requires = "state")]
+    #[arg(long, requires = "state", help_heading = "Incremental runs")]
     pub cumulative: bool,
 
     /// Log format: auto (detect per input from its first lines), a preset
@@ -115,6 +120,7 @@ pub struct Cli {
 /// Which reports, in which form, and when to fail: shared by a run over logs
 /// and by `merge`.
 #[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Reports and output")]
 pub struct ReportArgs {
     /// Reports, comma-separated: summary, files, class, status, routes,
     /// windows, latency, sizes, malformed, findings, records [default:
@@ -164,6 +170,7 @@ pub struct ReportArgs {
 
 /// Which parsed lines count. Filtered-out lines are reported as `excluded`.
 #[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Keep lines at or after TIME: RFC 3339 (2024-10-10T14:00:00Z),
     /// '2024-10-10 14:00' (display zone) or a duration back (30m, 1h, 2d)

@@ -139,6 +139,39 @@ impl FilterSpec {
             && self.hosts.is_empty()
     }
 
+    /// A short text of the filters as given (`""` when none), for state files
+    /// and messages.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let t = |t: &TimeSpec| match t {
+            TimeSpec::Instant(i) => format!("@{i}"),
+            TimeSpec::Wall(w) => format!("wall {w}"),
+            TimeSpec::Ago(d) => format!("{d}s ago"),
+        };
+        if let Some(x) = &self.since {
+            parts.push(format!("--since {}", t(x)));
+        }
+        if let Some(x) = &self.until {
+            parts.push(format!("--until {}", t(x)));
+        }
+        if self.needs_last_line() {
+            parts.push("--relative-to last-line".into());
+        }
+        if let Some(s) = &self.status {
+            parts.push(format!("--status {}", s.spec));
+        }
+        if !self.methods.is_empty() {
+            let m: Vec<String> = self.methods.iter().map(|m| String::from_utf8_lossy(m).into_owned()).collect();
+            parts.push(format!("--method {}", m.join(",")));
+        }
+        for (opt, v) in [("--route", &self.routes), ("--path", &self.paths), ("--host", &self.hosts)] {
+            for p in v {
+                parts.push(format!("{opt} {}", p.text));
+            }
+        }
+        parts.join(" ")
+    }
+
     /// Whether a relative time needs the log's last line.
     pub fn needs_last_line(&self) -> bool {
         self.relative_to == RelativeTo::LastLine
