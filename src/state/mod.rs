@@ -304,4 +304,41 @@ mod tests {
         v2[8] = 9;
         assert!(decode(p, &v2).unwrap_err().reason.contains("version 9"));
     }
+
+    /// A tampered payload with a recomputed checksum decodes to an error or
+    /// to a state whose aggregate is checked; nothing panics, and reports
+    /// render.
+    #[test]
+    fn tampered_states_never_panic() {
+        let mut g = crate::synth::Generator::new(3, 1_700_000_000, 100_000);
+        g.timings = true;
+        let mut text = String::new();
+        for _ in 0..300 {
+            g.line(&mut text);
+        }
+        let opts = crate::engine::Options::default();
+        let run = crate::engine::run_reader("t.log", Box::new(std::io::Cursor::new(text.into_bytes())), &opts).unwrap();
+        let mut st = sample();
+        st.run = RunSnap::of(&run).unwrap();
+        let good = encode(&st).unwrap();
+        let payload = &good[20..good.len() - 8];
+        let mut rng = crate::synth::Rng::new(9);
+        for round in 0..3_000 {
+            let mut p = payload.to_vec();
+            for _ in 0..1 + round % 4 {
+                let i = (rng.next_u64() % p.len() as u64) as usize;
+                p[i] = rng.next_u64() as u8;
+            }
+            let mut bytes = good[..12].to_vec();
+            bytes.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(&p);
+            bytes.extend_from_slice(&fnv1a(&p).to_le_bytes());
+            let Ok(s) = decode(Path::new("x"), &bytes) else { continue };
+            let Some(run) = s.run.into_run() else { continue };
+            let ctx = crate::report::Ctx { run: &run, window: 60, top: Some(5), failures: "5xx" };
+            for k in crate::report::Kind::ALL {
+                let _ = crate::report::table(k, &ctx);
+            }
+        }
+    }
 }

@@ -143,6 +143,21 @@ impl Hist {
         Some(out)
     }
 
+    /// Whether the internals are consistent (for histograms read from a
+    /// state file that may have been tampered with).
+    pub fn is_valid(&self) -> bool {
+        let Some(h) = &self.0 else { return true };
+        let (Some(&first), Some(&last)) = (h.counts.first(), h.counts.last()) else { return false };
+        let end = h.lo as u64 + h.counts.len() as u64 - 1;
+        first > 0
+            && last > 0
+            && end <= index(u64::MAX) as u64
+            && h.min <= h.max
+            && index(h.min) == h.lo
+            && index(h.max) as u64 == end
+            && h.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c)) == Some(h.count)
+    }
+
     /// Buckets held (memory is 8 bytes each).
     pub fn span(&self) -> usize {
         self.0.as_ref().map_or(0, |h| h.counts.len())

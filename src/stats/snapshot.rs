@@ -87,6 +87,17 @@ impl StatsSnap {
         if self.malformed.len() != s.malformed.len() || self.window_width <= 0 || self.excluded > self.parsed {
             return None;
         }
+        let t = &self.timing;
+        let hists = [&t.request, &t.upstream, &t.body, &t.request_length]
+            .into_iter()
+            .chain(&t.class)
+            .chain(&t.body_class)
+            .chain(self.routes.iter().map(|r| &r.1.counts.latency))
+            .chain(self.windows.iter().map(|w| &w.1.latency))
+            .chain([&self.other_routes.counts.latency]);
+        if !hists.into_iter().all(|h| h.is_valid()) {
+            return None;
+        }
         s.malformed.copy_from_slice(&self.malformed);
         for x in self.samples {
             let reason = *Reason::ALL.get(x.reason as usize)?;
