@@ -8,7 +8,7 @@
 use super::{Cell, Ctx, Table, ms_cells, routes};
 use crate::render::terminal::{Term, thousands};
 use crate::stats::CLASSES;
-use crate::stats::latency::{Hist, ms};
+use crate::stats::latency::{Hist, ms_short as ms};
 
 pub const COLUMNS: [&str; 8] = ["scope", "key", "count", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"];
 

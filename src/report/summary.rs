@@ -72,7 +72,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     }
     for (name, h) in [("request_time", &s.timing.request), ("upstream_time", &s.timing.upstream)] {
         if let Some(v) = h.summary() {
-            use crate::stats::latency::ms;
+            use crate::stats::latency::ms_short as ms;
             t.line(&format!(
                 "  {name}: p50 {} ms · p90 {} ms · p99 {} ms · max {} ms",
                 ms(v[0]),

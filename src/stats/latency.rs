@@ -255,6 +255,17 @@ impl Timing {
     }
 }
 
+/// Microseconds as milliseconds for people: three significant digits or
+/// more (`1011711` → `1012`, `12345` → `12.3`, `1234` → `1.23`).
+pub fn ms_short(us: u64) -> String {
+    let v = us as f64 / 1000.0;
+    match us {
+        100_000.. => format!("{v:.0}"),
+        10_000.. => format!("{v:.1}"),
+        _ => format!("{v:.2}"),
+    }
+}
+
 /// Microseconds as milliseconds with three decimals (`1234` → `1.234`).
 pub fn ms(us: u64) -> String {
     format!("{}.{:03}", us / 1000, us % 1000)
