@@ -365,6 +365,44 @@ fn a_held_lock_stops_a_second_run() {
 }
 
 #[test]
+fn overlapping_runs_on_one_state_file() {
+    let env = Env::new();
+    // Large enough to be mapped, slowed per chunk so the runs overlap.
+    let log = env.write("a.log", gen_log(17, 30_000));
+    let state = env.path("s.state");
+    let slow = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
+        .arg(&log)
+        .arg("--state")
+        .arg(&state)
+        .args(["-q", "-f", "csv", "-r", "summary"])
+        .env("LOGSTAT_CHUNK_BYTES", "65536")
+        .env("LOGSTAT_CHUNK_DELAY_MS", "40")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the lock.
+    let lock = env.path("s.state.lock");
+    for _ in 0..1_000 {
+        if lock.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let second = logstat().arg(&log).arg("--state").arg(&state).arg("-q").output().unwrap();
+    let first = slow.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(second.status.code(), Some(1), "the overlapping run stops");
+    assert!(String::from_utf8_lossy(&second.stderr).contains("in use by another logstat run"));
+    // The state is whole: the next run finds nothing new.
+    let s = summary(&String::from_utf8(first.stdout).unwrap());
+    assert_eq!(s["lines"], "30000");
+    let again = run_summary(&["--state", state.to_str().unwrap()], &log);
+    assert_eq!(again["lines"], "0");
+}
+
+#[test]
 fn thresholds_and_exit_codes() {
     let env = Env::new();
     let text = gen_log(16, 20_000);
