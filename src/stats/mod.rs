@@ -463,7 +463,12 @@ fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malf
 
 fn merge_routes(into: &mut HashMap<Box<[u8]>, RouteCounts>, from: HashMap<Box<[u8]>, RouteCounts>) {
     for (k, c) in from {
-        into.entry(k).or_default().merge(&c);
+        match into.entry(k) {
+            hashbrown::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(&c),
+            hashbrown::hash_map::Entry::Vacant(e) => {
+                e.insert(c);
+            }
+        }
     }
 }
 
