@@ -330,13 +330,18 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     }
     let crossed =
         render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;
-    Ok(if run.failed_inputs > 0 {
+    Ok(exit_code(&run, crossed))
+}
+
+/// An unreadable input wins over a crossed threshold.
+fn exit_code(run: &Run, crossed: bool) -> u8 {
+    if run.failed_inputs > 0 {
         EXIT_INPUT
     } else if crossed {
         EXIT_THRESHOLD
     } else {
         EXIT_OK
-    })
+    }
 }
 
 fn describe(s: &Settings) -> String {
@@ -406,13 +411,7 @@ fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let crossed = render(&cfg.out, &run, settings.window, settings.max_routes as usize, &settings.failures, &mut out)?;
-    Ok(if run.failed_inputs > 0 {
-        EXIT_INPUT
-    } else if crossed {
-        EXIT_THRESHOLD
-    } else {
-        EXIT_OK
-    })
+    Ok(exit_code(&run, crossed))
 }
 
 /// Write the reports of `run`, then check thresholds; true when one is crossed.

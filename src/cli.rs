@@ -194,8 +194,8 @@ pub struct FilterArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub method: Vec<String>,
 
-    /// Keep routes matching: a prefix, or a glob with * and ? (/api/*);
-    /// repeatable
+    /// Keep routes matching: a prefix, or a glob with *, ? and [..]
+    /// (/api/*); repeatable
     #[arg(long, value_name = "PATTERN")]
     pub route: Vec<String>,
 

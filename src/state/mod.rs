@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{FileInfo, Run};
 use crate::stats::latency::Metric;
+use crate::stats::min_opt;
 use crate::stats::snapshot::StatsSnap;
 use crate::zone::Zone;
 
@@ -250,14 +251,6 @@ pub fn absorb(into: &mut Run, other: Run, by_name: bool) {
     }
     into.stats.merge(stats);
     into.failed_inputs += other.failed_inputs;
-}
-
-fn min_opt(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(f(x, y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
 }
 
 #[cfg(test)]

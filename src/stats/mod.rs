@@ -472,7 +472,8 @@ fn merge_routes(into: &mut HashMap<Box<[u8]>, RouteCounts>, from: HashMap<Box<[u
     }
 }
 
-fn min_opt(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
+/// `f` of two optional values, or whichever is present.
+pub(crate) fn min_opt(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
     match (a, b) {
         (Some(x), Some(y)) => Some(f(x, y)),
         (x, None) => x,
