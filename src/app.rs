@@ -251,7 +251,8 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
                     }
                     .into());
                 }
-                (None, Some(old)) => opts.zone = Some(old),
+                // The zone of the first line ever counted (not of an empty first run).
+                (None, Some(old)) if p.run.stats.first.is_some() => opts.zone = Some(old),
                 _ => {}
             }
         }
@@ -304,7 +305,12 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         let tracked =
             state::track::update(prev.as_ref().map_or(&[][..], |p| &p.tracked), &cfg.inputs, &plans, &read, runs);
         let mut total = match prev.and_then(|p| p.run.into_run()) {
-            Some(t) => t,
+            Some(mut t) => {
+                if t.stats.first.is_none() {
+                    t.zone = run.zone.clone();
+                }
+                t
+            }
             None => Run {
                 names: Vec::new(),
                 files: Vec::new(),

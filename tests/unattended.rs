@@ -512,3 +512,19 @@ fn merging_three_states_equals_one_run_over_three_logs() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tz"));
     logstat().arg("merge").arg(env.path("nope.state")).assert().code(1);
 }
+
+#[test]
+fn an_empty_first_run_does_not_fix_the_zone() {
+    let env = Env::new();
+    let log = env.write("a.log", "");
+    let state = env.path("s.state");
+    let arg = state.to_str().unwrap();
+    assert_eq!(run_summary(&["--state", arg], &log)["lines"], "0");
+    let line = "1.2.3.4 - - [01/Mar/2024:10:00:00 +0500] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n";
+    append(&env, "a.log", line);
+    assert_eq!(run_summary(&["--state", arg], &log)["time_zone"], "UTC+05:00");
+    append(&env, "a.log", line);
+    let w =
+        stdout_of(logstat().arg(&log).args(["--state", arg, "--cumulative", "-q", "-f", "csv", "-r", "windows"]), 0);
+    assert_eq!(w.lines().nth(1).unwrap(), "2024-03-01T10:00:00+05:00,2,0,2,0,0,0,10,0,0,,,,,");
+}
