@@ -44,7 +44,7 @@ pub fn bounds(i: u32) -> (u64, u64) {
     } else {
         let shift = (i - EXACT) / SUB + 1;
         let low = ((i - EXACT) % SUB + SUB) << shift;
-        (low, low + (1u64 << shift) - 1)
+        (low, low + ((1u64 << shift) - 1))
     }
 }
 
