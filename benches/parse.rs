@@ -47,6 +47,7 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
         max_routes: 50_000,
         metric: Default::default(),
         filter: &filter,
+        sizes: false,
     };
     let mut g = c.benchmark_group("chunk_to_stats");
     g.throughput(Throughput::Bytes(text.len() as u64));

@@ -177,6 +177,7 @@ fn settings(cfg: &Config) -> Settings {
         metric: cfg.engine.metric,
         max_routes: cfg.engine.max_routes as u64,
         filters,
+        sizes: cfg.engine.sizes,
     }
 }
 
@@ -400,7 +401,7 @@ fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
                 a.filters.clear();
                 b.filters.clear();
                 if a != b {
-                    return Err(StateError { path: path.clone(), reason: format!("aggregated with other settings ({}) than the first state ({}); aggregate every log with the same --window, --failures, --latency and --max-routes", describe(&b), describe(&a)) }.into());
+                    return Err(StateError { path: path.clone(), reason: format!("aggregated with other settings ({}) than the first state ({}); aggregate every log with the same --window, --failures, --latency, --max-routes and sizes report", describe(&b), describe(&a)) }.into());
                 }
                 if t.zone.spec() != run.zone.spec() {
                     return Err(StateError { path: path.clone(), reason: format!("windows cut in {}, the first state's in {}; aggregate every log with the same --tz (e.g. --tz UTC)", run.zone.describe(), t.zone.describe()) }.into());

@@ -274,6 +274,7 @@ impl Config {
             return Err(usage("--relative-to last-line needs files: stdin cannot be read twice"));
         }
         let out = Output::from_args(cli.out)?;
+        let sizes = out.reports.contains(&Kind::Sizes);
         if out.reports.contains(&Kind::Records) && cli.cumulative {
             return Err(usage("--cumulative reports aggregates: --report records streams only this run's lines"));
         }
@@ -293,6 +294,7 @@ impl Config {
                 metric,
                 filter,
                 reference: jiff::Timestamp::now().as_second(),
+                sizes,
             },
             threads: cli.threads,
             progress: !cli.no_progress && std::io::stderr().is_terminal(),

@@ -50,6 +50,8 @@ pub struct Options {
     pub filter: crate::filter::FilterSpec,
     /// What relative `--since`/`--until` count back from (Unix seconds).
     pub reference: i64,
+    /// Keep body-size histograms per route and window (`--report sizes`).
+    pub sizes: bool,
 }
 
 /// The part of an input to read: from `skip` bytes (decompressed), at most
@@ -431,6 +433,7 @@ impl Default for Options {
             metric: Default::default(),
             filter: Default::default(),
             reference: 0,
+            sizes: false,
         }
     }
 }
@@ -452,6 +455,7 @@ impl Options {
             max_routes: self.max_routes,
             metric: self.metric,
             filter,
+            sizes: self.sizes,
         }
     }
 }

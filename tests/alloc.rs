@@ -47,6 +47,7 @@ fn counting_lines_does_not_allocate() {
         max_routes: 50_000,
         metric: Default::default(),
         filter: &filter,
+        sizes: false,
     };
     let mut s = Stats::new(None);
     s.add_chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, buffers

@@ -51,11 +51,12 @@ fn timed_log(lines: usize) -> (String, BTreeMap<(String, String), Vec<u64>>) {
         let tail = if (r >> 16).is_multiple_of(50) { 20 + (r >> 24) % 3000 } else { 1 };
         let ms = base * tail + (r >> 40) % (base * 4 + 1);
         let up = ms.saturating_sub(1);
+        let body = (r >> 32) % 100_000;
         let (min, sec) = (i / 600 % 60, i / 10 % 60);
         text.push_str(&format!(
             "10.0.0.{} - - [01/Mar/2024:10:{min:02}:{sec:02} +0000] \"GET {route} HTTP/1.1\" {status} {} \"-\" \"t\" {}.{:03} {}.{:03}\n",
             r % 250,
-            (r >> 32) % 100_000,
+            body,
             ms / 1000,
             ms % 1000,
             up / 1000,
@@ -73,6 +74,13 @@ fn timed_log(lines: usize) -> (String, BTreeMap<(String, String), Vec<u64>>) {
             want.entry(key).or_default().push(us);
         }
         want.entry(("all".into(), "upstream_time".into())).or_default().push(up * 1000);
+        for key in [
+            ("size:all".to_string(), "body_bytes".to_string()),
+            ("size:route".to_string(), norm.to_string()),
+            ("size:window".to_string(), format!("2024-03-01T10:{min:02}:00+00:00")),
+        ] {
+            want.entry(key).or_default().push(body);
+        }
     }
     (text, want)
 }
@@ -88,11 +96,27 @@ fn percentiles_match_exact_values_for_every_scope() {
     let mut seen = 0;
     for row in &rows[1..] {
         let key = (row[0].clone(), row[1].clone());
+        assert!(!key.0.starts_with("size:"));
         let values = want.get_mut(&key).unwrap_or_else(|| panic!("unexpected row {row:?}"));
         check(row, values, &format!("{key:?}"));
         seen += 1;
     }
-    assert_eq!(seen, want.len(), "one row per scope and key");
+    assert_eq!(seen, want.keys().filter(|k| !k.0.starts_with("size:")).count(), "one row per scope and key");
+    // Body sizes: overall, per route and per window, in bytes.
+    let out = stdout_of(logstat().arg(&p).args(["-r", "sizes", "-f", "csv", "--window", "1m", "--tz", "UTC"]), 0);
+    let rows = csv_rows(&out);
+    assert_eq!(rows[0], ["scope", "key", "count", "p50_bytes", "p90_bytes", "p99_bytes", "p999_bytes", "max_bytes"]);
+    let mut sized = 0;
+    for row in &rows[1..] {
+        if row[0] == "class" {
+            continue;
+        }
+        let key = (format!("size:{}", row[0]), row[1].clone());
+        let values = want.get_mut(&key).unwrap_or_else(|| panic!("unexpected row {row:?}"));
+        check(row, values, &format!("{key:?}"));
+        sized += 1;
+    }
+    assert_eq!(sized, want.keys().filter(|k| k.0.starts_with("size:")).count());
 }
 
 #[test]

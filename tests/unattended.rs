@@ -483,7 +483,8 @@ fn merging_three_states_equals_one_run_over_three_logs() {
     let mut states = Vec::new();
     for p in &paths {
         let st = p.with_extension("state");
-        stdout_of(logstat().arg(p).args(["-q", "-f", "csv", "-r", "class", "--save-state"]).arg(&st), 0);
+        // Per-route body sizes are kept only when the sizes report is asked for.
+        stdout_of(logstat().arg(p).args(["-q", "-f", "csv", "-r", "sizes", "--save-state"]).arg(&st), 0);
         states.push(st);
     }
     let merged = env.path("merged");
@@ -494,19 +495,22 @@ fn merging_three_states_equals_one_run_over_three_logs() {
         assert_eq!(text, &b[name], "{name} differs");
     }
     // The terminal report and JSON agree too.
-    let t1 = stdout_of(logstat().args(&paths).args(["-q", "--color", "never"]), 0);
-    let t2 = stdout_of(logstat().arg("merge").args(&states).args(["-q", "--color", "never"]), 0);
+    let t1 = stdout_of(logstat().args(&paths).args(["-q", "--color", "never", "-r", "summary,routes,sizes"]), 0);
+    let t2 = stdout_of(
+        logstat().arg("merge").args(&states).args(["-q", "--color", "never", "-r", "summary,routes,sizes"]),
+        0,
+    );
     assert_eq!(t1, t2);
     // Thresholds work on merged results.
     let out = logstat().arg("merge").args(&states).args(["-q", "--fail-if", "requests > 10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     // Mismatched settings or zones are refused.
     let other = env.path("other.state");
-    stdout_of(logstat().arg(&paths[0]).args(["-q", "--failures", "4xx", "--save-state"]).arg(&other), 0);
+    stdout_of(logstat().arg(&paths[0]).args(["-q", "-r", "sizes", "--failures", "4xx", "--save-state"]).arg(&other), 0);
     let out = logstat().arg("merge").arg(&states[1]).arg(&other).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("other settings"));
-    stdout_of(logstat().arg(&paths[0]).args(["-q", "--tz", "UTC", "--save-state"]).arg(&other), 0);
+    stdout_of(logstat().arg(&paths[0]).args(["-q", "-r", "sizes", "--tz", "UTC", "--save-state"]).arg(&other), 0);
     let out = logstat().arg("merge").arg(&states[1]).arg(&other).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tz"));

@@ -1,6 +1,7 @@
 //! Any bytes through the whole pipeline (decompression sniffing, detection,
 //! chunking, parsing, stats, every report, JSON rendering): no panic,
-//! parsed + malformed = lines, and the JSON is valid UTF-8.
+//! parsed + malformed = lines, the JSON is valid UTF-8, and a state file
+//! round trip (save, read back) gives the same reports byte for byte.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -20,4 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     logstat::render::json::write_tables(&tables, &mut out).unwrap();
     assert!(std::str::from_utf8(&out).is_ok());
+    // State round trip: what `--save-state` + `merge` rely on.
+    let Ok(snap) = logstat::state::RunSnap::of(&run) else { return };
+    let back = snap.into_run().expect("a snapshot of a real run reads back");
+    let ctx2 = Ctx { run: &back, window, top: Some(20), failures: "5xx" };
+    let tables2: Vec<_> = Kind::ALL.iter().filter(|k| **k != Kind::Records).map(|k| report::table(*k, &ctx2)).collect();
+    assert_eq!(tables, tables2);
 });

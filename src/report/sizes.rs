@@ -1,13 +1,13 @@
-//! sizes: p50, p90, p99, p99.9 and max of response body bytes (overall and
-//! per status class) and of request length when logged.
+//! sizes: p50, p90, p99, p99.9 and max of response body bytes (overall, per
+//! status class, route and window) and of request length when logged.
 
-use super::{Cell, Ctx, Table};
+use super::{Cell, Ctx, Table, routes};
 use crate::render::terminal::{Term, thousands};
 use crate::stats::CLASSES;
 use crate::stats::latency::Hist;
 
-fn row(scope: &str, key: &str, h: &Hist) -> Vec<Cell> {
-    let mut r = vec![Cell::text(scope), Cell::text(key), Cell::Int(h.count())];
+fn row(scope: &str, key: Cell, h: &Hist) -> Vec<Cell> {
+    let mut r = vec![Cell::text(scope), key, Cell::Int(h.count())];
     match h.summary() {
         Some(v) => r.extend(v.iter().map(|n| Cell::Int(*n))),
         None => r.extend([Cell::Null, Cell::Null, Cell::Null, Cell::Null, Cell::Null]),
@@ -19,14 +19,33 @@ pub fn table(ctx: &Ctx) -> Table {
     let t = &ctx.run.stats.timing;
     let mut rows = Vec::new();
     if !t.body.is_empty() {
-        rows.push(row("all", "body_bytes", &t.body));
+        rows.push(row("all", Cell::text("body_bytes"), &t.body));
     }
     if !t.request_length.is_empty() {
-        rows.push(row("all", "request_length", &t.request_length));
+        rows.push(row("all", Cell::text("request_length"), &t.request_length));
     }
     for (c, h) in CLASSES.iter().zip(&t.body_class) {
         if !h.is_empty() {
-            rows.push(row("class", c, h));
+            rows.push(row("class", Cell::text(*c), h));
+        }
+    }
+    let s = &ctx.run.stats;
+    let mut v = routes::sorted(ctx);
+    if let Some(n) = ctx.top {
+        v.truncate(n);
+    }
+    for (r, rc) in v {
+        if !rc.counts.body.is_empty() {
+            rows.push(row("route", Cell::bytes(r), &rc.counts.body));
+        }
+    }
+    if !s.other_routes.counts.body.is_empty() {
+        rows.push(row("route", Cell::text(routes::OTHER), &s.other_routes.counts.body));
+    }
+    let z = &ctx.run.zone;
+    for (wall, c) in s.windows.series(ctx.window) {
+        if !c.body.is_empty() {
+            rows.push(row("window", Cell::Text(z.rfc3339(z.from_wall(wall).0)), &c.body));
         }
     }
     Table {

@@ -48,6 +48,8 @@ pub struct Settings {
     pub max_routes: u64,
     /// The filters as given (for `--state`, which must not change them).
     pub filters: String,
+    /// Body sizes kept per route and window (`--report sizes`).
+    pub sizes: bool,
 }
 
 /// A [`Run`] in serialisable form.
@@ -273,6 +275,7 @@ mod tests {
                 metric: Metric::Auto,
                 max_routes: 10,
                 filters: String::new(),
+                sizes: false,
             },
             run: RunSnap::of(&run).unwrap(),
             tracked: Vec::new(),

@@ -43,6 +43,18 @@ pub fn class_index(status: Option<u32>) -> usize {
     }
 }
 
+/// What one counted request adds to a route or window.
+#[derive(Clone, Copy, Debug)]
+pub struct Hit {
+    pub class: usize,
+    pub bytes: u64,
+    pub failed: bool,
+    /// The chosen duration, in µs.
+    pub latency: Option<u64>,
+    /// Whether body sizes are kept per route and window (`--report sizes`).
+    pub sizes: bool,
+}
+
 /// Requests, per-class counts, body bytes and the latency histogram: what
 /// routes and windows keep.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,18 +66,29 @@ pub struct Counts {
     pub failures: u64,
     /// The chosen [`Metric`] in µs, for requests that logged it.
     pub latency: Hist,
+    /// Response body bytes (only when the `sizes` report is asked for:
+    /// a histogram per route costs an allocation per route).
+    pub body: Hist,
 }
 
 impl Counts {
     #[inline]
-    pub fn add(&mut self, class: usize, bytes: u64, failed: bool, latency: Option<u64>) {
+    pub fn add(&mut self, h: &Hit) {
         self.requests += 1;
-        self.class[class] += 1;
-        self.bytes = self.bytes.saturating_add(bytes);
-        self.failures += failed as u64;
-        if let Some(us) = latency {
+        self.class[h.class] += 1;
+        self.bytes = self.bytes.saturating_add(h.bytes);
+        self.failures += h.failed as u64;
+        if let Some(us) = h.latency {
             self.latency.record(us);
         }
+        if h.sizes {
+            self.body.record(h.bytes);
+        }
+    }
+
+    /// Histogram buckets held (for memory bounds).
+    pub fn spans(&self) -> usize {
+        self.latency.span() + self.body.span()
     }
 
     pub fn merge(&mut self, o: &Counts) {
@@ -76,6 +99,7 @@ impl Counts {
         self.bytes = self.bytes.saturating_add(o.bytes);
         self.failures += o.failures;
         self.latency.merge(&o.latency);
+        self.body.merge(&o.body);
     }
 }
 
@@ -148,6 +172,8 @@ pub struct AddCtx<'a> {
     pub metric: Metric,
     /// Records failing it are counted as `excluded` only.
     pub filter: &'a crate::filter::Filter,
+    /// Keep body-size histograms per route and window.
+    pub sizes: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -293,7 +319,8 @@ impl Stats {
         if let Some(t) = rec.time {
             self.first = Some(self.first.map_or(t.unix, |f| f.min(t.unix)));
             self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
-            self.windows.add(ctx.zone.wall(t.unix), class, rec.bytes, failed, latency);
+            let hit = Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes };
+            self.windows.add(ctx.zone.wall(t.unix), &hit);
         }
         let key: &[u8] = match rec.method {
             Some(_) => {
@@ -306,7 +333,7 @@ impl Stats {
             Some(rc) => rc,
             None => self.routes.entry(key.into()).or_default(),
         };
-        rc.counts.add(class, rec.bytes, failed, latency);
+        rc.counts.add(&Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes });
         if let Some(i) = notable_index(rec.status) {
             rc.notable[i] += 1;
         } else if matches!(rec.status, Some(301 | 302)) && rec.method == Some(b"POST") {

@@ -92,9 +92,9 @@ impl StatsSnap {
             .into_iter()
             .chain(&t.class)
             .chain(&t.body_class)
-            .chain(self.routes.iter().map(|r| &r.1.counts.latency))
-            .chain(self.windows.iter().map(|w| &w.1.latency))
-            .chain([&self.other_routes.counts.latency]);
+            .chain(self.routes.iter().flat_map(|r| [&r.1.counts.latency, &r.1.counts.body]))
+            .chain(self.windows.iter().flat_map(|w| [&w.1.latency, &w.1.body]))
+            .chain([&self.other_routes.counts.latency, &self.other_routes.counts.body]);
         if !hists.into_iter().all(|h| h.is_valid()) {
             return None;
         }

@@ -12,10 +12,12 @@
 use hashbrown::HashMap;
 
 use super::Counts;
+#[cfg(test)]
+use super::Hit;
 
 /// Bucket count past which automatic windows coarsen.
 pub const MAX_BUCKETS: usize = 100_000;
-/// Latency-histogram buckets (8 bytes each) all windows may hold together
+/// Histogram buckets (8 bytes each; latency and body sizes) all windows may hold together
 /// before windows coarsen: 64 MiB. A busy minute spans a few hundred.
 pub const MAX_SPANS: usize = 8 << 20;
 const LEVELS: [i64; 3] = [60, 3_600, 86_400];
@@ -29,7 +31,7 @@ pub struct Windows {
     pub buckets: HashMap<i64, Counts>,
     /// The bucket being filled (lines come mostly in time order), and its key.
     cur: Option<(i64, Counts)>,
-    /// Sum of the latency histograms' spans over `buckets`.
+    /// Sum of the histograms' spans over `buckets`.
     spans: usize,
 }
 
@@ -45,14 +47,14 @@ impl Windows {
     }
 
     #[inline]
-    pub fn add(&mut self, wall: i64, class: usize, bytes: u64, failed: bool, latency: Option<u64>) {
+    pub fn add(&mut self, wall: i64, hit: &super::Hit) {
         let key = (wall - origin(self.width)).div_euclid(self.width);
         match &mut self.cur {
-            Some((k, c)) if *k == key => c.add(class, bytes, failed, latency),
+            Some((k, c)) if *k == key => c.add(hit),
             _ => {
                 self.flush();
                 let mut c = Counts::default();
-                c.add(class, bytes, failed, latency);
+                c.add(hit);
                 self.cur = Some((key, c));
             }
         }
@@ -70,12 +72,12 @@ impl Windows {
     fn put(&mut self, k: i64, c: Counts) {
         match self.buckets.entry(k) {
             hashbrown::hash_map::Entry::Occupied(mut e) => {
-                let before = e.get().latency.span();
+                let before = e.get().spans();
                 e.get_mut().merge(&c);
-                self.spans += e.get().latency.span() - before;
+                self.spans += e.get().spans() - before;
             }
             hashbrown::hash_map::Entry::Vacant(e) => {
-                self.spans += c.latency.span();
+                self.spans += c.spans();
                 e.insert(c);
             }
         }
@@ -240,10 +242,10 @@ mod tests {
     #[test]
     fn merge_and_rollup() {
         let mut a = Windows::new(None);
-        a.add(0, 1, 10, false, None);
-        a.add(61, 1, 10, false, None);
+        a.add(0, &Hit { class: 1, bytes: 10, failed: false, latency: None, sizes: false });
+        a.add(61, &Hit { class: 1, bytes: 10, failed: false, latency: None, sizes: false });
         let mut b = Windows::new(None);
-        b.add(3_599, 4, 1, true, Some(5));
+        b.add(3_599, &Hit { class: 4, bytes: 1, failed: true, latency: Some(5), sizes: false });
         a.merge(b);
         let s = a.series(3_600);
         assert_eq!(s.len(), 1);
@@ -259,7 +261,7 @@ mod tests {
     fn explicit_windows_widen_past_the_bound() {
         let mut w = Windows::new(Some(1));
         for t in 0..(MAX_BUCKETS as i64 + 10) {
-            w.add(t, 1, 0, false, None);
+            w.add(t, &Hit { class: 1, bytes: 0, failed: false, latency: None, sizes: false });
         }
         w.flush();
         assert_eq!(w.width, 60);
@@ -271,7 +273,7 @@ mod tests {
         let mut w = Windows::new(Some(604_800));
         // 2024-01-31 is a Wednesday; its week starts Monday 2024-01-29.
         let wed = crate::parse::time::days_from_civil(2024, 1, 31) * 86_400 + 3_600;
-        w.add(wed, 1, 0, false, None);
+        w.add(wed, &Hit { class: 1, bytes: 0, failed: false, latency: None, sizes: false });
         let mon = crate::parse::time::days_from_civil(2024, 1, 29) * 86_400;
         assert_eq!(w.series(604_800)[0].0, mon);
     }
