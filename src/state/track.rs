@@ -66,6 +66,7 @@ pub struct Planned {
 /// Decide where each input starts and stops.
 pub fn plan(inputs: &[Source], tracked: &[Tracked]) -> Vec<Planned> {
     let mut claimed = vec![false; tracked.len()];
+    let mut seen: Vec<(u64, u64)> = Vec::new();
     inputs
         .iter()
         .map(|src| {
@@ -73,6 +74,12 @@ pub fn plan(inputs: &[Source], tracked: &[Tracked]) -> Vec<Planned> {
             let Ok(meta) = std::fs::metadata(path) else { return Planned::default() };
             let Ok(file) = std::fs::File::open(path) else { return Planned::default() };
             let (dev, ino, size) = (meta.dev(), meta.ino(), meta.len());
+            if seen.contains(&(dev, ino)) {
+                // The same file named twice (a glob and a path): read once.
+                let span = Span { limit: Some(0), ..Default::default() };
+                return Planned { span, ..Default::default() };
+            }
+            seen.push((dev, ino));
             let mut magic = [0u8; 4];
             let n = std::os::unix::fs::FileExt::read_at(&file, &mut magic, 0).unwrap_or(0);
             let compressed = Compression::sniff(&magic[..n]) != Compression::None;
@@ -161,7 +168,7 @@ pub fn update(
             replaced[i] = true;
         }
         let offset = p.span.skip + r.bytes;
-        if offset == 0 {
+        if offset == 0 || p.head.is_empty() {
             continue;
         }
         let fp_len = (p.head.len() as u64).min(offset) as usize;
