@@ -15,8 +15,7 @@ use crate::input::Source;
 use crate::render::terminal::Term;
 use crate::report::records::RecordWriter;
 use crate::report::{self, Ctx, Kind};
-use crate::state::{self, Settings, State, StateError};
-use crate::stats::Stats;
+use crate::state::{self, Settings, StateError};
 use crate::stats::window::{auto_width, width_text};
 
 pub const EXIT_OK: u8 = 0;
@@ -210,61 +209,12 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
             }
         }
     }
-    // --state: lock, load, and plan where each input resumes.
-    let mut held = None;
-    if let Some((path, _)) = &cfg.state {
-        let lock = state::Lock::take(path)?;
-        let prev = state::read(path)?;
-        if let Some(p) = &prev {
-            let here = state::host_id();
-            if p.host != here {
-                return Err(StateError {
-                    path: path.clone(),
-                    reason: format!(
-                        "written on another machine ({}); file positions only hold where they were taken (start a new state file here, or combine results with logstat merge)",
-                        p.host
-                    ),
-                }
-                .into());
-            }
-            let want = settings(cfg);
-            if p.settings != want {
-                return Err(StateError {
-                    path: path.clone(),
-                    reason: format!(
-                        "written with other settings ({}); this run has ({}): use a new state file",
-                        describe(&p.settings),
-                        describe(&want)
-                    ),
-                }
-                .into());
-            }
-            let zone = crate::zone::Zone::parse(&p.run.zone).ok();
-            match (&opts.zone, zone) {
-                (Some(z), Some(old)) if z.spec() != old.spec() => {
-                    return Err(StateError {
-                        path: path.clone(),
-                        reason: format!(
-                            "windows were cut in {}; this run asks for {}: use a new state file",
-                            old.describe(),
-                            z.describe()
-                        ),
-                    }
-                    .into());
-                }
-                // The zone of the first line ever counted (not of an empty first run).
-                (None, Some(old)) if p.run.stats.first.is_some() => opts.zone = Some(old),
-                _ => {}
-            }
-        }
-        let tracked = prev.as_ref().map_or(&[][..], |p| &p.tracked[..]);
-        let plans = state::track::plan(&cfg.inputs, tracked);
-        held = Some((lock, prev, plans));
-    }
-    let spans: Vec<engine::Span> = match &held {
-        Some((_, _, plans)) => plans.iter().map(|p| p.span.clone()).collect(),
-        None => vec![engine::Span::default(); cfg.inputs.len()],
+    // --state: lock, check, and plan where each input resumes.
+    let session = match &cfg.state {
+        Some((path, _)) => Some(state::session::Session::open(path, &cfg.inputs, &settings(cfg), &mut opts.zone)?),
+        None => None,
     };
+    let spans = session.as_ref().map_or_else(|| vec![engine::Span::default(); cfg.inputs.len()], |s| s.spans());
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -301,39 +251,14 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         f.flush()?;
     }
 
-    if let (Some((path, cumulative)), Some((_lock, prev, plans))) = (&cfg.state, held) {
-        let runs = prev.as_ref().map_or(0, |p| p.runs) + 1;
-        let tracked =
-            state::track::update(prev.as_ref().map_or(&[][..], |p| &p.tracked), &cfg.inputs, &plans, &read, runs);
-        let mut total = match prev.and_then(|p| p.run.into_run()) {
-            Some(mut t) => {
-                if t.stats.first.is_none() {
-                    t.zone = run.zone.clone();
-                }
-                t
-            }
-            None => Run {
-                names: Vec::new(),
-                files: Vec::new(),
-                zone: run.zone.clone(),
-                failed_inputs: 0,
-                stats: Stats::new(opts.window),
-            },
-        };
-        let mut this = clone_run(&run);
-        this.failed_inputs = 0;
-        state::absorb(&mut total, this, true);
-        total.stats.bound_routes(opts.max_routes);
-        let snap = state::RunSnap::of(&total).map_err(|reason| StateError { path: path.clone(), reason })?;
-        let st = State { host: state::host_id(), settings: settings(cfg), run: snap, tracked, runs };
-        state::write(path, &st)?;
-        if *cumulative {
-            total.failed_inputs = run.failed_inputs;
+    if let Some(session) = session {
+        let total = session.finish(&cfg.inputs, &run, &read, settings(cfg))?;
+        if cfg.state.as_ref().is_some_and(|s| s.1) {
             run = total;
         }
     }
     if let Some(path) = &cfg.out.save_state {
-        save(path, &run, settings(cfg))?;
+        state::save(path, &run, settings(cfg))?;
     }
     let crossed =
         render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;
@@ -351,33 +276,6 @@ fn exit_code(run: &Run, crossed: bool) -> u8 {
     }
 }
 
-fn describe(s: &Settings) -> String {
-    let w = s.window.map_or("auto".to_string(), width_text);
-    let f = if s.filters.is_empty() { "none".to_string() } else { s.filters.clone() };
-    format!(
-        "--window {w}, --failures {}, --latency {}, --max-routes {}, filters {f}",
-        s.failures,
-        s.metric.name(),
-        s.max_routes
-    )
-}
-
-fn clone_run(r: &Run) -> Run {
-    Run {
-        names: r.names.clone(),
-        files: r.files.clone(),
-        zone: r.zone.clone(),
-        failed_inputs: r.failed_inputs,
-        stats: r.stats.clone(),
-    }
-}
-
-/// `--save-state FILE`: the whole aggregate, for `logstat merge`.
-fn save(path: &Path, run: &Run, settings: Settings) -> Result<(), StateError> {
-    let snap = state::RunSnap::of(run).map_err(|reason| StateError { path: path.to_path_buf(), reason })?;
-    state::write(path, &State { host: state::host_id(), settings, run: snap, tracked: Vec::new(), runs: 1 })
-}
-
 /// `logstat merge`: state files combined in argument order.
 fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
     if let Some(dir) = &cfg.out.output_dir {
@@ -387,33 +285,9 @@ fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
         eprintln!("logstat: merge: records are not kept in state files; choose other reports");
         return Ok(EXIT_USAGE);
     }
-    let mut total: Option<(Run, Settings)> = None;
-    for path in &cfg.states {
-        let st = state::read(path)?.ok_or_else(|| StateError { path: path.clone(), reason: "no such file".into() })?;
-        let run = st.run.into_run().ok_or_else(|| StateError {
-            path: path.clone(),
-            reason: "corrupted state file (values out of range)".into(),
-        })?;
-        match &mut total {
-            None => total = Some((run, st.settings)),
-            Some((t, s)) => {
-                let (mut a, mut b) = (s.clone(), st.settings.clone());
-                a.filters.clear();
-                b.filters.clear();
-                if a != b {
-                    return Err(StateError { path: path.clone(), reason: format!("aggregated with other settings ({}) than the first state ({}); aggregate every log with the same --window, --failures, --latency, --max-routes and sizes report", describe(&b), describe(&a)) }.into());
-                }
-                if t.zone.spec() != run.zone.spec() {
-                    return Err(StateError { path: path.clone(), reason: format!("windows cut in {}, the first state's in {}; aggregate every log with the same --tz (e.g. --tz UTC)", run.zone.describe(), t.zone.describe()) }.into());
-                }
-                state::absorb(t, run, false);
-                t.stats.bound_routes(s.max_routes as usize);
-            }
-        }
-    }
-    let (run, settings) = total.expect("clap requires one state");
+    let (run, settings) = state::merge(&cfg.states)?;
     if let Some(path) = &cfg.out.save_state {
-        save(path, &run, settings.clone())?;
+        state::save(path, &run, settings.clone())?;
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

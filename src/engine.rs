@@ -85,6 +85,7 @@ pub enum Notice<'a> {
     InputFailed(&'a InputError),
 }
 
+#[derive(Clone)]
 pub struct Run {
     /// Every input's name, in argument order (indexed by file number).
     pub names: Vec<String>,

@@ -9,6 +9,7 @@
 //! synced, then renamed over the old one; `--state` holds an exclusive
 //! `flock` on `FILE.lock` for the whole run.
 
+pub mod session;
 pub mod track;
 
 use std::fs::File;
@@ -50,6 +51,21 @@ pub struct Settings {
     pub filters: String,
     /// Body sizes kept per route and window (`--report sizes`).
     pub sizes: bool,
+}
+
+impl Settings {
+    /// The settings as options, for messages.
+    pub fn describe(&self) -> String {
+        let w = self.window.map_or("auto".to_string(), crate::stats::window::width_text);
+        let f = if self.filters.is_empty() { "none".to_string() } else { self.filters.clone() };
+        let sizes = if self.sizes { "with" } else { "without" };
+        format!(
+            "--window {w}, --failures {}, --latency {}, --max-routes {}, filters {f}, {sizes} the sizes report",
+            self.failures,
+            self.metric.name(),
+            self.max_routes
+        )
+    }
 }
 
 /// A [`Run`] in serialisable form.
@@ -192,6 +208,12 @@ pub fn write(path: &Path, state: &State) -> Result<(), StateError> {
     })
 }
 
+/// `--save-state FILE`: a run's whole aggregate, for `logstat merge`.
+pub fn save(path: &Path, run: &Run, settings: Settings) -> Result<(), StateError> {
+    let snap = RunSnap::of(run).map_err(|reason| err(path, reason))?;
+    write(path, &State { host: host_id(), settings, run: snap, tracked: Vec::new(), runs: 1 })
+}
+
 /// An exclusive lock on `FILE.lock`, held until dropped.
 pub struct Lock {
     _file: File,
@@ -216,6 +238,46 @@ impl Lock {
             Err(std::fs::TryLockError::Error(e)) => Err(err(&lock_path, format!("cannot lock: {e}"))),
         }
     }
+}
+
+/// `logstat merge`: the states at `paths` combined in order, and their
+/// common settings. States must agree on every setting but the filters, and
+/// on the zone their windows were cut in.
+pub fn merge(paths: &[PathBuf]) -> Result<(Run, Settings), StateError> {
+    let mut total: Option<(Run, Settings)> = None;
+    for path in paths {
+        let st = read(path)?.ok_or_else(|| err(path, "no such file"))?;
+        let run = st.run.into_run().ok_or_else(|| err(path, "corrupted state file (values out of range)"))?;
+        let Some((t, s)) = &mut total else {
+            total = Some((run, st.settings));
+            continue;
+        };
+        let unfiltered = |x: &Settings| Settings { filters: String::new(), ..x.clone() };
+        if unfiltered(s) != unfiltered(&st.settings) {
+            return Err(err(
+                path,
+                format!(
+                    "aggregated with other settings ({}) than the first state ({}); aggregate every log with the same \
+                     --window, --failures, --latency, --max-routes and sizes report",
+                    st.settings.describe(),
+                    s.describe()
+                ),
+            ));
+        }
+        if t.zone.spec() != run.zone.spec() {
+            return Err(err(
+                path,
+                format!(
+                    "windows cut in {}, the first state's in {}; aggregate every log with the same --tz (e.g. --tz UTC)",
+                    run.zone.describe(),
+                    t.zone.describe()
+                ),
+            ));
+        }
+        absorb(t, run, false);
+        t.stats.bound_routes(s.max_routes as usize);
+    }
+    total.ok_or_else(|| err(Path::new("merge"), "no state files given"))
 }
 
 /// Fold `other` into `into`. `by_name` (incremental runs) merges inputs of

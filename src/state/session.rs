@@ -1,0 +1,118 @@
+//! One `--state` run: lock the state file, check it, plan where each input
+//! resumes; after the run, fold the new counts into the running aggregate,
+//! update file positions and write the state back.
+
+use std::path::{Path, PathBuf};
+
+use super::track::{self, Planned};
+use super::{Lock, RunSnap, Settings, State, StateError};
+use crate::engine::{Consumed, Run, Span};
+use crate::input::Source;
+use crate::stats::Stats;
+use crate::zone::Zone;
+
+pub struct Session {
+    path: PathBuf,
+    _lock: Lock,
+    prev: Option<State>,
+    plans: Vec<Planned>,
+}
+
+fn refuse(path: &Path, reason: String) -> StateError {
+    StateError { path: path.to_path_buf(), reason }
+}
+
+impl Session {
+    /// Lock and read the state at `path` and plan the inputs. `zone` is the
+    /// run's `--tz`: it must match the state's, and is set from it when not
+    /// given.
+    pub fn open(
+        path: &Path,
+        inputs: &[Source],
+        settings: &Settings,
+        zone: &mut Option<Zone>,
+    ) -> Result<Self, StateError> {
+        let lock = Lock::take(path)?;
+        let prev = super::read(path)?;
+        if let Some(p) = &prev {
+            if p.host != super::host_id() {
+                return Err(refuse(
+                    path,
+                    format!(
+                        "written on another machine ({}); file positions only hold where they were taken (start a new state file here, or combine results with logstat merge)",
+                        p.host
+                    ),
+                ));
+            }
+            if &p.settings != settings {
+                return Err(refuse(
+                    path,
+                    format!(
+                        "written with other settings ({}); this run has ({}): use a new state file",
+                        p.settings.describe(),
+                        settings.describe()
+                    ),
+                ));
+            }
+            match (&*zone, Zone::parse(&p.run.zone).ok()) {
+                (Some(z), Some(old)) if z.spec() != old.spec() => {
+                    return Err(refuse(
+                        path,
+                        format!(
+                            "windows were cut in {}; this run asks for {}: use a new state file",
+                            old.describe(),
+                            z.describe()
+                        ),
+                    ));
+                }
+                // The zone of the first line ever counted (not of an empty first run).
+                (None, Some(old)) if p.run.stats.first.is_some() => *zone = Some(old),
+                _ => {}
+            }
+        }
+        let plans = track::plan(inputs, prev.as_ref().map_or(&[][..], |p| &p.tracked[..]));
+        Ok(Session { path: path.to_path_buf(), _lock: lock, prev, plans })
+    }
+
+    /// Where each input starts and stops.
+    pub fn spans(&self) -> Vec<Span> {
+        self.plans.iter().map(|p| p.span.clone()).collect()
+    }
+
+    /// Record this run and write the state; returns the running total
+    /// (everything counted since the state was created).
+    pub fn finish(
+        self,
+        inputs: &[Source],
+        run: &Run,
+        read: &[Option<Consumed>],
+        settings: Settings,
+    ) -> Result<Run, StateError> {
+        let runs = self.prev.as_ref().map_or(0, |p| p.runs) + 1;
+        let old = self.prev.as_ref().map_or(&[][..], |p| &p.tracked[..]);
+        let tracked = track::update(old, inputs, &self.plans, read, runs);
+        let mut total = match self.prev.and_then(|p| p.run.into_run()) {
+            Some(mut t) => {
+                if t.stats.first.is_none() {
+                    t.zone = run.zone.clone();
+                }
+                t
+            }
+            None => Run {
+                names: Vec::new(),
+                files: Vec::new(),
+                zone: run.zone.clone(),
+                failed_inputs: 0,
+                stats: Stats::new(settings.window),
+            },
+        };
+        let mut this = run.clone();
+        this.failed_inputs = 0;
+        super::absorb(&mut total, this, true);
+        total.stats.bound_routes(settings.max_routes as usize);
+        let snap = RunSnap::of(&total).map_err(|reason| refuse(&self.path, reason))?;
+        super::write(&self.path, &State { host: super::host_id(), settings, run: snap, tracked, runs })?;
+        total.failed_inputs = run.failed_inputs;
+        Ok(total)
+    }
+}
