@@ -38,24 +38,7 @@ pub fn table(ctx: &Ctx) -> Table {
             rows.push(row("class", Cell::text(*c), h));
         }
     }
-    let mut v = routes::sorted(ctx);
-    if let Some(n) = ctx.top {
-        v.truncate(n);
-    }
-    for (r, rc) in v {
-        if !rc.counts.latency.is_empty() {
-            rows.push(row("route", Cell::bytes(r), &rc.counts.latency));
-        }
-    }
-    if !s.other_routes.counts.latency.is_empty() {
-        rows.push(row("route", Cell::text(routes::OTHER), &s.other_routes.counts.latency));
-    }
-    let z = &ctx.run.zone;
-    for (wall, c) in s.windows.series(ctx.window) {
-        if !c.latency.is_empty() {
-            rows.push(row("window", Cell::Text(z.rfc3339(z.from_wall(wall).0)), &c.latency));
-        }
-    }
+    super::hist_rows(ctx, |c| &c.latency, |scope, key, h| rows.push(row(scope, key, h)));
     Table { name: "latency", columns: COLUMNS.to_vec(), rows }
 }
 

@@ -136,6 +136,39 @@ pub fn ms_cells(h: &crate::stats::latency::Hist) -> Vec<Cell> {
     }
 }
 
+/// The `route` and `window` rows of a histogram report: `hist` picks the
+/// histogram out of each route's or window's counts; empty ones are skipped.
+/// Routes in `routes` order (limited by `--top`), then `(other routes)`,
+/// then windows in time order.
+pub fn hist_rows(
+    ctx: &Ctx,
+    hist: impl Fn(&crate::stats::Counts) -> &crate::stats::latency::Hist,
+    mut push: impl FnMut(&'static str, Cell, &crate::stats::latency::Hist),
+) {
+    let s = &ctx.run.stats;
+    let mut v = routes::sorted(ctx);
+    if let Some(n) = ctx.top {
+        v.truncate(n);
+    }
+    for (r, rc) in v {
+        let h = hist(&rc.counts);
+        if !h.is_empty() {
+            push("route", Cell::bytes(r), h);
+        }
+    }
+    let other = hist(&s.other_routes.counts);
+    if !other.is_empty() {
+        push("route", Cell::text(routes::OTHER), other);
+    }
+    let z = &ctx.run.zone;
+    for (wall, c) in s.windows.series(ctx.window) {
+        let h = hist(&c);
+        if !h.is_empty() {
+            push("window", Cell::Text(z.rfc3339(z.from_wall(wall).0)), h);
+        }
+    }
+}
+
 /// The machine table of a report (not records, which stream).
 pub fn table(kind: Kind, ctx: &Ctx) -> Table {
     match kind {

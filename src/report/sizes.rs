@@ -1,7 +1,7 @@
 //! sizes: p50, p90, p99, p99.9 and max of response body bytes (overall, per
 //! status class, route and window) and of request length when logged.
 
-use super::{Cell, Ctx, Table, routes};
+use super::{Cell, Ctx, Table};
 use crate::render::terminal::{Term, thousands};
 use crate::stats::CLASSES;
 use crate::stats::latency::Hist;
@@ -29,25 +29,7 @@ pub fn table(ctx: &Ctx) -> Table {
             rows.push(row("class", Cell::text(*c), h));
         }
     }
-    let s = &ctx.run.stats;
-    let mut v = routes::sorted(ctx);
-    if let Some(n) = ctx.top {
-        v.truncate(n);
-    }
-    for (r, rc) in v {
-        if !rc.counts.body.is_empty() {
-            rows.push(row("route", Cell::bytes(r), &rc.counts.body));
-        }
-    }
-    if !s.other_routes.counts.body.is_empty() {
-        rows.push(row("route", Cell::text(routes::OTHER), &s.other_routes.counts.body));
-    }
-    let z = &ctx.run.zone;
-    for (wall, c) in s.windows.series(ctx.window) {
-        if !c.body.is_empty() {
-            rows.push(row("window", Cell::Text(z.rfc3339(z.from_wall(wall).0)), &c.body));
-        }
-    }
+    super::hist_rows(ctx, |c| &c.body, |scope, key, h| rows.push(row(scope, key, h)));
     Table {
         name: "sizes",
         columns: vec!["scope", "key", "count", "p50_bytes", "p90_bytes", "p99_bytes", "p999_bytes", "max_bytes"],
