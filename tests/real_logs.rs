@@ -218,3 +218,62 @@ fn third_party_cases_give_the_expected_fields() {
     eprintln!("cases: {checked} checked, {skipped} skipped (unsupported format or deliberate difference)");
     assert!(checked >= 55, "{checked}");
 }
+
+/// The six real logs, aggregated one by one (`--save-state`) and merged,
+/// give exactly the reports of one run over all six; and the largest, fed
+/// to `--state` in four appends with a rename rotation and a gzip in the
+/// middle, adds up to one run over it.
+#[test]
+fn real_logs_merge_and_resume_exactly() {
+    let Some(dir) = real_logs() else { return };
+    let env = Env::new();
+    let logs: Vec<std::path::PathBuf> = LOGS.iter().map(|(f, _, _)| dir.join(f)).collect();
+    let reports = "summary,files,class,status,routes,windows,latency,sizes,malformed,findings";
+    let mut states = Vec::new();
+    for (i, p) in logs.iter().enumerate() {
+        let st = env.path(&format!("{i}.state"));
+        stdout_of(logstat().arg(p).args(["-q", "--tz", "UTC", "-r", "sizes", "-f", "csv", "--save-state"]).arg(&st), 0);
+        states.push(st);
+    }
+    let (one, merged) = (env.path("one"), env.path("merged"));
+    stdout_of(logstat().args(&logs).args(["-q", "--tz", "UTC", "-r", reports, "-o"]).arg(&one), 0);
+    stdout_of(logstat().arg("merge").args(&states).args(["-q", "-r", reports, "-o"]).arg(&merged), 0);
+    for entry in std::fs::read_dir(&one).unwrap() {
+        let name = entry.unwrap().file_name();
+        let a = std::fs::read(one.join(&name)).unwrap();
+        let b = std::fs::read(merged.join(&name)).unwrap();
+        assert!(a == b, "{name:?} differs between one run and the merge");
+    }
+
+    let text = std::fs::read(dir.join("bplogs-20240131.log")).unwrap();
+    let cuts: Vec<usize> = (1..4).map(|k| memchr_nl(&text, text.len() * k / 4)).collect();
+    let state = env.path("live.state");
+    let live = env.path("access.log");
+    let mut lines = 0u64;
+    let mut run = |inputs: &[&str]| {
+        let mut c = logstat();
+        for i in inputs {
+            c.arg(env.path(i));
+        }
+        let s = summary(&stdout_of(c.arg("--state").arg(&state).args(["-q", "-f", "csv", "-r", "summary"]), 0));
+        lines += s["lines"].parse::<u64>().unwrap();
+    };
+    std::fs::write(&live, &text[..cuts[0]]).unwrap();
+    run(&["access.log"]);
+    std::fs::write(&live, &text[..cuts[1]]).unwrap();
+    std::fs::rename(&live, env.path("access.log.1")).unwrap();
+    std::fs::write(&live, &text[cuts[1]..cuts[2]]).unwrap();
+    run(&["access.log", "access.log.1"]);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &std::fs::read(env.path("access.log.1")).unwrap()).unwrap();
+    std::fs::write(env.path("access.log.1.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::remove_file(env.path("access.log.1")).unwrap();
+    std::fs::write(&live, &text[cuts[1]..]).unwrap();
+    run(&["access.log", "access.log.1.gz"]);
+    assert_eq!(lines, logstat::input::chunk::count_lines(&text));
+}
+
+/// The offset just after the first newline at or after `at`.
+fn memchr_nl(b: &[u8], at: usize) -> usize {
+    b[at..].iter().position(|&c| c == b'\n').map_or(b.len(), |i| at + i + 1)
+}
