@@ -286,12 +286,25 @@ fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
         return Ok(EXIT_USAGE);
     }
     let (run, settings) = state::merge(&cfg.states)?;
+    let kept = run.stats.windows.width;
+    if let Some(w) = cfg.window
+        && w % kept != 0
+    {
+        eprintln!(
+            "logstat: merge: --window {}: the states hold {} windows; choose a multiple of {}",
+            width_text(w),
+            width_text(kept),
+            width_text(kept)
+        );
+        return Ok(EXIT_USAGE);
+    }
     if let Some(path) = &cfg.out.save_state {
         state::save(path, &run, settings.clone())?;
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let crossed = render(&cfg.out, &run, settings.window, settings.max_routes as usize, &settings.failures, &mut out)?;
+    let window = cfg.window.or(settings.window);
+    let crossed = render(&cfg.out, &run, window, settings.max_routes as usize, &settings.failures, &mut out)?;
     Ok(exit_code(&run, crossed))
 }
 

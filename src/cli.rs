@@ -236,6 +236,12 @@ pub struct MergeArgs {
     #[arg(value_name = "STATE", required = true)]
     pub states: Vec<PathBuf>,
 
+    /// Show windows this wide (1h, 1d): a whole multiple of the width the
+    /// states were aggregated at [default: as the states, or chosen from
+    /// the time span]
+    #[arg(long, value_name = "WIDTH")]
+    pub window: Option<String>,
+
     #[command(flatten)]
     pub out: ReportArgs,
 }

@@ -42,12 +42,26 @@ pub struct Output {
 /// `logstat merge`: state files and the output wanted.
 pub struct MergeConfig {
     pub states: Vec<PathBuf>,
+    /// `--window` to show, in seconds.
+    pub window: Option<i64>,
     pub out: Output,
 }
 
 impl MergeConfig {
     pub fn from_args(a: crate::cli::MergeArgs) -> Result<MergeConfig, UsageError> {
-        Ok(MergeConfig { states: a.states, out: Output::from_args(a.out)? })
+        let window = a
+            .window
+            .as_deref()
+            .map(|w| {
+                parse_width(w).ok_or_else(|| {
+                    usage(format!(
+                        "--window '{}': expected N followed by s, m, h or d (5m, 1h)",
+                        crate::text::escape(w.as_bytes())
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(MergeConfig { states: a.states, window, out: Output::from_args(a.out)? })
     }
 }
 

@@ -502,6 +502,12 @@ fn merging_three_states_equals_one_run_over_three_logs() {
         0,
     );
     assert_eq!(t1, t2);
+    // Wider windows at merge time roll the states' minutes up exactly.
+    let hourly = stdout_of(logstat().args(&paths).args(["-q", "--window", "1h", "-f", "csv", "-r", "windows"]), 0);
+    let merged_hourly =
+        stdout_of(logstat().arg("merge").args(&states).args(["-q", "--window", "1h", "-f", "csv", "-r", "windows"]), 0);
+    assert_eq!(hourly, merged_hourly);
+    logstat().arg("merge").args(&states).args(["--window", "90s"]).assert().code(2);
     // Thresholds work on merged results.
     let out = logstat().arg("merge").args(&states).args(["-q", "--fail-if", "requests > 10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
