@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use logstat::format::presets::preset;
 use logstat::parse::parse_line;
-use logstat::stats::{AddCtx, Stats};
+use logstat::stats::Stats;
 use logstat::synth::Generator;
 use logstat::zone::Zone;
 
@@ -36,19 +36,9 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
     let fmt = preset("combined").unwrap();
     let zone = Zone::Fixed(3600);
     let text = sample(8 << 20);
-    let failures = logstat::stats::failures::Failures::default();
     let filter = logstat::filter::Filter::default();
-    let ctx = AddCtx {
-        format: &fmt,
-        zone: &zone,
-        file: 0,
-        window: None,
-        failures: &failures,
-        max_routes: 50_000,
-        metric: Default::default(),
-        filter: &filter,
-        sizes: false,
-    };
+    let opts = logstat::engine::Options::default();
+    let ctx = opts.add_ctx(&fmt, &zone, 0, &filter);
     let mut g = c.benchmark_group("chunk_to_stats");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(20);

@@ -440,7 +440,8 @@ impl Default for Options {
 }
 
 impl Options {
-    fn add_ctx<'a>(
+    /// What `Stats::add_chunk` needs for input `file` read with `format`.
+    pub fn add_ctx<'a>(
         &'a self,
         format: &'a LogFormat,
         zone: &'a Zone,

@@ -65,12 +65,14 @@ impl TimeSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
     pub text: String,
+    /// `text` in ASCII lower case, for host names.
+    lower: Vec<u8>,
     glob: bool,
 }
 
 impl Pattern {
     pub fn new(s: &str) -> Pattern {
-        Pattern { text: s.to_string(), glob: s.contains(['*', '?', '[']) }
+        Pattern { text: s.to_string(), lower: s.to_ascii_lowercase().into_bytes(), glob: s.contains(['*', '?', '[']) }
     }
 
     pub fn matches(&self, v: &[u8]) -> bool {
@@ -87,9 +89,13 @@ impl Pattern {
             }
             _ => v,
         };
-        let v = v.to_ascii_lowercase();
-        let p = self.text.to_ascii_lowercase();
-        if self.glob { glob(p.as_bytes(), &v) } else { v == p.as_bytes() }
+        // Lower-cased on the stack: host names are at most 253 bytes; a
+        // longer value is not one and matches nothing.
+        let mut buf = [0u8; 256];
+        let Some(low) = buf.get_mut(..v.len()) else { return false };
+        low.copy_from_slice(v);
+        low.make_ascii_lowercase();
+        if self.glob { glob(&self.lower, low) } else { *low == self.lower[..] }
     }
 }
 
@@ -163,11 +169,7 @@ impl FilterSpec {
             active: !self.is_empty(),
             since: self.since.as_ref().map(|t| t.resolve(zone, reference)),
             until: self.until.as_ref().map(|t| t.resolve(zone, reference)),
-            status: self.status.clone(),
-            methods: self.methods.clone(),
-            routes: self.routes.clone(),
-            paths: self.paths.clone(),
-            hosts: self.hosts.clone(),
+            rules: self.clone(),
         }
     }
 }
@@ -180,18 +182,11 @@ pub struct Filter {
     pub since: Option<i64>,
     /// Keep records before this instant.
     pub until: Option<i64>,
-    status: Option<Failures>,
-    methods: Vec<Vec<u8>>,
-    routes: Vec<Pattern>,
-    paths: Vec<Pattern>,
-    hosts: Vec<Pattern>,
+    /// The status, method, route, path and host rules (its times unused).
+    rules: FilterSpec,
 }
 
 impl Filter {
-    pub fn needs_route(&self) -> bool {
-        !self.routes.is_empty()
-    }
-
     /// Whether `rec` (with its normalised route) is kept. A record without a
     /// time fails a time bound; one without a method fails `--method`.
     pub fn keep(&self, rec: &Record, route: &[u8]) -> bool {
@@ -201,31 +196,32 @@ impl Filter {
                 return false;
             }
         }
-        if let Some(st) = &self.status
+        let r = &self.rules;
+        if let Some(st) = &r.status
             && !st.contains(rec.status)
         {
             return false;
         }
-        if !self.methods.is_empty() && !rec.method.is_some_and(|m| self.methods.iter().any(|x| x == m)) {
+        if !r.methods.is_empty() && !rec.method.is_some_and(|m| r.methods.iter().any(|x| x == m)) {
             return false;
         }
-        if !self.routes.is_empty() && !self.routes.iter().any(|p| p.matches(route)) {
+        if !r.routes.is_empty() && !r.routes.iter().any(|p| p.matches(route)) {
             return false;
         }
-        if !self.paths.is_empty() {
+        if !r.paths.is_empty() {
             let path = rec.target.split(|&b| b == b'?').next().unwrap_or(b"");
-            if !self.paths.iter().any(|p| p.matches(path)) {
+            if !r.paths.iter().any(|p| p.matches(path)) {
                 return false;
             }
         }
-        if !self.hosts.is_empty() && !self.hosts.iter().any(|p| p.matches_host(rec.vhost)) {
+        if !r.hosts.is_empty() && !r.hosts.iter().any(|p| p.matches_host(rec.vhost)) {
             return false;
         }
         true
     }
 
     pub fn wants_host(&self) -> bool {
-        !self.hosts.is_empty()
+        !self.rules.hosts.is_empty()
     }
 }
 

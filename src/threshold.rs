@@ -3,7 +3,7 @@
 //! aggregate; any crossed one makes the run exit with [`crate::app::EXIT_THRESHOLD`].
 
 use crate::filter::Pattern;
-use crate::stats::latency::{Hist, ms};
+use crate::stats::latency::ms;
 use crate::stats::{NOTABLE, RouteCounts, Stats, percent};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,9 +139,7 @@ impl Threshold {
                 rc.counts.requests = s.requests();
                 rc.counts.class = s.classes;
                 rc.counts.failures = s.failures;
-                for (i, c) in NOTABLE.iter().enumerate() {
-                    rc.notable[i] = s.status[*c as usize];
-                }
+                s.timing.class.iter().for_each(|c| rc.counts.latency.merge(c));
                 rc
             }
             Some(p) => {
@@ -158,13 +156,7 @@ impl Threshold {
         let total = scope.counts.requests;
         let (measured, shown): (f64, String) = match (self.metric, self.value) {
             (Metric::Quantile(q), _) => {
-                let h: Hist = if whole {
-                    let mut h = Hist::default();
-                    s.timing.class.iter().for_each(|c| h.merge(c));
-                    h
-                } else {
-                    scope.counts.latency.clone()
-                };
+                let h = &scope.counts.latency;
                 let v = if q >= 10_000 { (!h.is_empty()).then_some(h.max()) } else { h.quantile(q) };
                 match v {
                     Some(us) => (us as f64, format!("{} ms", ms(us))),

@@ -6,8 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use logstat::format::presets::preset;
-use logstat::stats::failures::Failures;
-use logstat::stats::{AddCtx, Stats};
+use logstat::stats::Stats;
 use logstat::zone::Zone;
 
 struct Counting;
@@ -30,31 +29,43 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static A: Counting = Counting;
 
-#[test]
-fn counting_lines_does_not_allocate() {
-    let text = logstat::synth::Generator::new(11, 1_700_000_000, 18_000_000).fill(1 << 20);
+/// Allocations while counting a warm 1 MiB chunk again, and its line count.
+fn allocs_when_warm(timings: bool, filter: &logstat::filter::Filter, format: &str) -> (usize, usize) {
+    let mut g = logstat::synth::Generator::new(11, 1_700_000_000, 18_000_000);
+    g.timings = timings;
+    let text = g.fill(1 << 20);
     let lines = text.lines().count();
-    let fmt = preset("combined").unwrap();
+    let fmt = preset(format).unwrap();
     let zone = Zone::Fixed(0);
-    let failures = Failures::default();
-    let filter = logstat::filter::Filter::default();
-    let ctx = AddCtx {
-        format: &fmt,
-        zone: &zone,
-        file: 0,
-        window: None,
-        failures: &failures,
-        max_routes: 50_000,
-        metric: Default::default(),
-        filter: &filter,
-        sizes: false,
-    };
+    let opts = logstat::engine::Options { sizes: true, ..Default::default() };
+    let ctx = opts.add_ctx(&fmt, &zone, 0, filter);
     let mut s = Stats::new(None);
-    s.add_chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, buffers
+    s.add_chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, histograms, buffers
     let before = ALLOCS.load(Ordering::Relaxed);
     s.add_chunk(&ctx, 1, text.as_bytes(), |_, _| {});
     let allocs = ALLOCS.load(Ordering::Relaxed) - before;
     assert_eq!(s.parsed as usize, 2 * lines);
-    eprintln!("{allocs} allocations for {lines} lines");
-    assert_eq!(allocs, 0, "{allocs} allocations for {lines} lines");
+    (allocs, lines)
+}
+
+/// One test, so no other test's allocations are counted meanwhile.
+#[test]
+fn counting_lines_does_not_allocate() {
+    let none = logstat::filter::Filter::default();
+    let (allocs, lines) = allocs_when_warm(false, &none, "combined");
+    assert_eq!(allocs, 0, "{allocs} allocations for {lines} lines (combined)");
+    // Timed lines (latency histograms per class, route and window; sizes
+    // per route and window) under every filter kind.
+    let spec = logstat::filter::FilterSpec {
+        since: Some(logstat::filter::TimeSpec::Instant(0)),
+        status: Some(logstat::stats::failures::Failures::parse("2xx,4xx").unwrap()),
+        methods: vec![b"GET".to_vec(), b"POST".to_vec()],
+        routes: vec![logstat::filter::Pattern::new("/*")],
+        paths: vec![logstat::filter::Pattern::new("/")],
+        hosts: vec![logstat::filter::Pattern::new("*")],
+        ..Default::default()
+    };
+    let filter = spec.resolve(&Zone::Fixed(0), 0);
+    let (allocs, lines) = allocs_when_warm(true, &filter, "nginx_timed");
+    assert_eq!(allocs, 0, "{allocs} allocations for {lines} lines (timed, filtered)");
 }

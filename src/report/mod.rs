@@ -128,6 +128,23 @@ impl Ctx<'_> {
     }
 }
 
+/// The columns routes and windows share after their key.
+pub const COUNT_COLUMNS: [&str; 14] = [
+    "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures", "p50_ms", "p90_ms", "p99_ms",
+    "p999_ms", "max_ms",
+];
+
+/// A routes/windows row: `key`, then [`COUNT_COLUMNS`] of `c`.
+pub fn counts_row(key: Cell, c: &crate::stats::Counts) -> Vec<Cell> {
+    let mut row = vec![key, Cell::Int(c.requests)];
+    row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
+    row.push(Cell::Int(c.bytes));
+    row.push(Cell::Int(c.class[5]));
+    row.push(Cell::Int(c.failures));
+    row.extend(ms_cells(&c.latency));
+    row
+}
+
 /// `p50…max` cells of a histogram (empty cells when it is empty), in ms.
 pub fn ms_cells(h: &crate::stats::latency::Hist) -> Vec<Cell> {
     match h.summary() {

@@ -1,6 +1,6 @@
 //! routes: requests per route template, by class, with bytes.
 
-use super::{Cell, Ctx, Table};
+use super::{COUNT_COLUMNS, Cell, Ctx, Table, counts_row};
 use crate::render::terminal::{Term, thousands};
 use crate::stats::RouteCounts;
 
@@ -14,34 +14,17 @@ pub fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a RouteCounts)> {
 /// Name of the row that holds requests of routes pruned by `--max-routes`.
 pub const OTHER: &str = "(other routes)";
 
-fn row(route: Cell, c: &crate::stats::Counts) -> Vec<Cell> {
-    let mut row = vec![route, Cell::Int(c.requests)];
-    row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
-    row.push(Cell::Int(c.bytes));
-    row.push(Cell::Int(c.class[5]));
-    row.push(Cell::Int(c.failures));
-    row.extend(super::ms_cells(&c.latency));
-    row
-}
-
 pub fn table(ctx: &Ctx) -> Table {
     let mut v = sorted(ctx);
     if let Some(n) = ctx.top {
         v.truncate(n);
     }
-    let mut rows: Vec<Vec<Cell>> = v.into_iter().map(|(r, rc)| row(Cell::bytes(r), &rc.counts)).collect();
+    let mut rows: Vec<Vec<Cell>> = v.into_iter().map(|(r, rc)| counts_row(Cell::bytes(r), &rc.counts)).collect();
     let other = &ctx.run.stats.other_routes.counts;
     if other.requests > 0 {
-        rows.push(row(Cell::text(OTHER), other));
+        rows.push(counts_row(Cell::text(OTHER), other));
     }
-    Table {
-        name: "routes",
-        columns: vec![
-            "route", "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures", "p50_ms", "p90_ms",
-            "p99_ms", "p999_ms", "max_ms",
-        ],
-        rows,
-    }
+    Table { name: "routes", columns: ["route"].into_iter().chain(COUNT_COLUMNS).collect(), rows }
 }
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {

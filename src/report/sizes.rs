@@ -18,8 +18,9 @@ fn row(scope: &str, key: Cell, h: &Hist) -> Vec<Cell> {
 pub fn table(ctx: &Ctx) -> Table {
     let t = &ctx.run.stats.timing;
     let mut rows = Vec::new();
-    if !t.body.is_empty() {
-        rows.push(row("all", Cell::text("body_bytes"), &t.body));
+    let body = t.body();
+    if !body.is_empty() {
+        rows.push(row("all", Cell::text("body_bytes"), &body));
     }
     if !t.request_length.is_empty() {
         rows.push(row("all", Cell::text("request_length"), &t.request_length));
@@ -39,7 +40,8 @@ pub fn table(ctx: &Ctx) -> Table {
 
 pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     let tm = &ctx.run.stats.timing;
-    if tm.body.is_empty() {
+    let body = tm.body();
+    if body.is_empty() {
         return Ok(());
     }
     t.heading("Sizes (bytes)")?;
@@ -56,7 +58,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
             v[4]
         ))
     };
-    line("body bytes", &tm.body)?;
+    line("body bytes", &body)?;
     if !tm.request_length.is_empty() {
         line("request length", &tm.request_length)?;
     }

@@ -1,6 +1,6 @@
 //! windows: requests per time window, by class, with bytes.
 
-use super::{Cell, Ctx, Table};
+use super::{COUNT_COLUMNS, Cell, Ctx, Table, counts_row};
 use crate::render::terminal::{Term, thousands};
 use crate::stats::Counts;
 use crate::stats::window::width_text;
@@ -13,39 +13,8 @@ fn series(ctx: &Ctx) -> Vec<(i64, Counts)> {
 
 pub fn table(ctx: &Ctx) -> Table {
     let z = &ctx.run.zone;
-    let rows = series(ctx)
-        .into_iter()
-        .map(|(start, c)| {
-            let mut row = vec![Cell::Text(z.rfc3339(start)), Cell::Int(c.requests)];
-            row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
-            row.push(Cell::Int(c.bytes));
-            row.push(Cell::Int(c.class[5]));
-            row.push(Cell::Int(c.failures));
-            row.extend(super::ms_cells(&c.latency));
-            row
-        })
-        .collect();
-    Table {
-        name: "windows",
-        columns: vec![
-            "window_start",
-            "requests",
-            "1xx",
-            "2xx",
-            "3xx",
-            "4xx",
-            "5xx",
-            "bytes",
-            "other",
-            "failures",
-            "p50_ms",
-            "p90_ms",
-            "p99_ms",
-            "p999_ms",
-            "max_ms",
-        ],
-        rows,
-    }
+    let rows = series(ctx).into_iter().map(|(start, c)| counts_row(Cell::Text(z.rfc3339(start)), &c)).collect();
+    Table { name: "windows", columns: ["window_start"].into_iter().chain(COUNT_COLUMNS).collect(), rows }
 }
 
 const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

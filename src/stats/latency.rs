@@ -92,7 +92,7 @@ impl Hist {
                 h.max = h.max.max(v);
                 match h.counts.get_mut(at) {
                     Some(c) => *c += 1,
-                    None => h.widen_and_add(i, 1),
+                    None => h.widen_and_add(i),
                 }
             }
             None => self.0 = Some(Box::new(Inner { lo: i, counts: vec![1], count: 1, min: v, max: v })),
@@ -165,11 +165,11 @@ impl Hist {
 }
 
 impl Inner {
-    /// Add `n` to bucket `i`, outside the span held so far.
+    /// Count one value in bucket `i`, outside the span held so far.
     #[cold]
-    fn widen_and_add(&mut self, i: u32, n: u64) {
+    fn widen_and_add(&mut self, i: u32) {
         let at = self.slot(i);
-        self.counts[at] += n;
+        self.counts[at] += 1;
     }
 
     /// Position of bucket `i` in `counts`, widening the span to hold it.
@@ -235,16 +235,41 @@ pub struct Timing {
     pub upstream: Hist,
     /// The [`Metric`] by status class (see `CLASSES`).
     pub class: [Hist; 6],
-    pub body: Hist,
+    /// Response body bytes by status class (overall: [`Timing::body`]).
     pub body_class: [Hist; 6],
     pub request_length: Hist,
 }
 
 impl Timing {
+    /// Record one counted request: both durations, the chosen one (`latency`)
+    /// and the body size by class, the request length.
+    #[inline]
+    pub fn record(&mut self, rec: &crate::parse::Record, class: usize, latency: Option<u64>) {
+        if let Some(us) = rec.request_time_us {
+            self.request.record(us);
+        }
+        if let Some(us) = rec.upstream_time_us {
+            self.upstream.record(us);
+        }
+        if let Some(us) = latency {
+            self.class[class].record(us);
+        }
+        self.body_class[class].record(rec.bytes);
+        if let Some(n) = rec.request_length {
+            self.request_length.record(n);
+        }
+    }
+
+    /// Response body bytes of every request: the classes merged.
+    pub fn body(&self) -> Hist {
+        let mut h = Hist::default();
+        self.body_class.iter().for_each(|c| h.merge(c));
+        h
+    }
+
     pub fn merge(&mut self, o: &Timing) {
         self.request.merge(&o.request);
         self.upstream.merge(&o.upstream);
-        self.body.merge(&o.body);
         self.request_length.merge(&o.request_length);
         for (a, b) in self.class.iter_mut().zip(&o.class) {
             a.merge(b);

@@ -266,11 +266,7 @@ impl Stats {
         let mut start = 0;
         let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_bounded(ctx.format, bytes) {
             Ok(rec) => {
-                if ctx.filter.active && !s.keep(&rec, ctx) {
-                    s.parsed += 1;
-                    s.excluded += 1;
-                } else {
-                    s.add(&rec, ctx);
+                if s.add(&rec, ctx) {
                     on_record(n, &rec);
                 }
             }
@@ -290,22 +286,25 @@ impl Stats {
         n
     }
 
-    /// Whether the filters keep `rec`.
-    fn keep(&mut self, rec: &Record, ctx: &AddCtx) -> bool {
-        if ctx.filter.needs_route() && rec.method.is_some() {
-            route::normalize(rec.target, &mut self.scratch);
-            ctx.filter.keep(rec, &self.scratch)
-        } else {
-            ctx.filter.keep(rec, route::NO_ROUTE)
-        }
-    }
-
-    /// Count one parsed record.
+    /// Count one parsed record, or only as `excluded` when the filters
+    /// leave it out; true when counted.
     #[inline]
-    pub fn add(&mut self, rec: &Record, ctx: &AddCtx) {
+    pub fn add(&mut self, rec: &Record, ctx: &AddCtx) -> bool {
+        self.parsed += 1;
+        // The route once, for the filters and the route table.
+        let key: &[u8] = match rec.method {
+            Some(_) => {
+                route::normalize(rec.target, &mut self.scratch);
+                &self.scratch
+            }
+            None => route::NO_ROUTE,
+        };
+        if ctx.filter.active && !ctx.filter.keep(rec, key) {
+            self.excluded += 1;
+            return false;
+        }
         let failed = ctx.failures.contains(rec.status);
         self.failures += failed as u64;
-        self.parsed += 1;
         let class = class_index(rec.status);
         self.classes[class] += 1;
         match rec.status {
@@ -315,49 +314,24 @@ impl Stats {
         }
         self.bytes = self.bytes.saturating_add(rec.bytes);
         let latency = ctx.metric.pick(rec.request_time_us, rec.upstream_time_us);
-        self.record_timing(rec, class, latency);
+        self.timing.record(rec, class, latency);
+        let hit = Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes };
         if let Some(t) = rec.time {
             self.first = Some(self.first.map_or(t.unix, |f| f.min(t.unix)));
             self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
-            let hit = Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes };
             self.windows.add(ctx.zone.wall(t.unix), &hit);
         }
-        let key: &[u8] = match rec.method {
-            Some(_) => {
-                route::normalize(rec.target, &mut self.scratch);
-                &self.scratch
-            }
-            None => route::NO_ROUTE,
-        };
         let rc = match self.routes.get_mut(key) {
             Some(rc) => rc,
             None => self.routes.entry(key.into()).or_default(),
         };
-        rc.counts.add(&Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes });
+        rc.counts.add(&hit);
         if let Some(i) = notable_index(rec.status) {
             rc.notable[i] += 1;
         } else if matches!(rec.status, Some(301 | 302)) && rec.method == Some(b"POST") {
             rc.notable[POST_REDIRECT] += 1;
         }
-    }
-
-    #[inline]
-    fn record_timing(&mut self, rec: &Record, class: usize, latency: Option<u64>) {
-        let t = &mut self.timing;
-        if let Some(us) = rec.request_time_us {
-            t.request.record(us);
-        }
-        if let Some(us) = rec.upstream_time_us {
-            t.upstream.record(us);
-        }
-        if let Some(us) = latency {
-            t.class[class].record(us);
-        }
-        t.body.record(rec.bytes);
-        t.body_class[class].record(rec.bytes);
-        if let Some(n) = rec.request_length {
-            t.request_length.record(n);
-        }
+        true
     }
 
     pub fn add_malformed(&mut self, file: u32, chunk: u32, local_line: u64, m: Malformed, line: &[u8]) {

@@ -88,7 +88,7 @@ impl StatsSnap {
             return None;
         }
         let t = &self.timing;
-        let hists = [&t.request, &t.upstream, &t.body, &t.request_length]
+        let hists = [&t.request, &t.upstream, &t.request_length]
             .into_iter()
             .chain(&t.class)
             .chain(&t.body_class)
