@@ -1,6 +1,9 @@
 //! Write a synthetic combined access log to stdout.
 //!
-//! cargo run --release --example genlog -- BYTES [--seed N] [--timings] [--lines N] [--per-day N]
+//! cargo run --release --example genlog -- BYTES [--seed N] [--timings] [--lines N] [--per-day N] [--real]
+//!   --real: real-shaped traffic (long browser agents, referrers, crawlers,
+//!   scanners, tens of thousands of routes); use with --per-day 35000 for
+//!   two weeks in about 100 MB, as a real site's log.
 //!   BYTES accepts suffixes K, M, G (binary). --lines N writes exactly N lines.
 
 use std::io::Write;
@@ -12,6 +15,7 @@ fn main() {
     let mut bytes: u64 = 1 << 20;
     let mut seed = 1;
     let mut timings = false;
+    let mut real = false;
     let mut lines: Option<u64> = None;
     let mut per_day: u64 = 18_000_000;
     let mut i = 0;
@@ -30,12 +34,17 @@ fn main() {
                 per_day = args[i].parse().expect("--per-day N");
             }
             "--timings" => timings = true,
+            "--real" => real = true,
             s => bytes = parse_size(s).expect("BYTES like 64M or 1G"),
         }
         i += 1;
     }
     // 2024-03-01T00:00:00Z; about one day of traffic per 4 GB.
-    let mut g = Generator::new(seed, 1_709_251_200, per_day);
+    let mut g = if real {
+        Generator::real_shaped(seed, 1_709_251_200, per_day)
+    } else {
+        Generator::new(seed, 1_709_251_200, per_day)
+    };
     g.timings = timings;
     g.offset = 3_600;
     let out = std::io::stdout();

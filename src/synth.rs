@@ -71,7 +71,46 @@ pub struct Generator {
     pub offset: i32,
     /// Append ` $request_time $upstream_response_time` (nginx timed variant).
     pub timings: bool,
+    /// Real-shaped traffic (see [`Generator::real_shaped`]).
+    real: bool,
 }
+
+/// Browser user agents as real logs carry them (100–250 bytes).
+const BROWSER_UAS: [&str; 10] = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36 Edg/119.0.2151.97",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1.2 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 13; SM-A536B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.193 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/442.0.0.33.113;]",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 OPR/105.0.0.0",
+    "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1",
+];
+
+/// Crawlers, monitors, tools and scanners as real logs show them.
+const OTHER_UAS: [&str; 10] = [
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)",
+    "Uptime-Kuma/1.23.3",
+    "python-requests/2.31.0",
+    "curl/8.5.0",
+    "Mozilla/5.0 zgrab/0.x",
+    "ELB-HealthChecker/2.0",
+    "-",
+];
+
+/// Words for article slugs and page names: 160² slugs give tens of
+/// thousands of distinct routes, drawn with a heavy head.
+const WORDS: [&str; 40] = [
+    "news", "report", "guide", "policy", "budget", "annual", "meeting", "notice", "order", "decree", "health",
+    "school", "energy", "water", "transport", "tax", "trade", "court", "law", "grant", "census", "election",
+    "tender", "project", "press", "release", "event", "program", "review", "summary", "plan", "service", "permit",
+    "license", "archive", "minutes", "agenda", "statement", "update", "faq",
+];
 
 impl Generator {
     /// `lines_per_day` sets how fast the clock moves.
@@ -83,6 +122,70 @@ impl Generator {
             acc_millis: 0,
             offset: 0,
             timings: false,
+            real: false,
+        }
+    }
+
+    /// Traffic shaped like a real public site's two weeks (as the logs in
+    /// `shared/real-logs` show it): long browser user agents, internal and
+    /// search referrers, crawlers, monitors and scanners, and 20–50 k
+    /// distinct routes with a heavy head (assets, home, popular articles)
+    /// and a long tail (article slugs, scanner probes).
+    pub fn real_shaped(seed: u64, start_unix: i64, lines_per_day: u64) -> Generator {
+        Generator { real: true, ..Generator::new(seed, start_unix, lines_per_day) }
+    }
+
+    /// A word index with a heavy head: small indices far more often.
+    fn skewed(&mut self, n: u64) -> u64 {
+        let a = self.rng.below(n);
+        self.rng.below(a + 1)
+    }
+
+    fn real_target(&mut self, out: &mut String) {
+        match self.rng.below(20) {
+            0..=6 => {
+                let a = ["/assets/js/jquery.js", "/assets/css/main.css", "/assets/images/main-logo.png", "/favicon.ico"];
+                out.push_str(self.rng.pick(&a));
+            }
+            7 | 8 => out.push('/'),
+            9..=12 => {
+                let (a, b) = (self.skewed(WORDS.len() as u64), self.skewed(WORDS.len() as u64));
+                let (c, d) = (self.rng.below(2), self.rng.below(10));
+                let _ = write!(out, "/{}/{}-{}-{}{}", WORDS[a as usize], WORDS[b as usize], WORDS[d as usize], c, "");
+            }
+            13 | 14 => {
+                let w = WORDS[self.skewed(WORDS.len() as u64) as usize];
+                let _ = write!(out, "/laws/{}/show?lang={}", self.rng.below(5_000), w);
+            }
+            15 => {
+                let _ = write!(out, "/uploads/{}/{:08x}.pdf", 2018 + self.rng.below(7), self.rng.next_u64() as u32);
+            }
+            16 => {
+                let a = ["/wp-login.php", "/.env", "/xmlrpc.php", "/.git/config", "/phpmyadmin/index.php"];
+                out.push_str(self.rng.pick(&a));
+            }
+            17 => {
+                // Scanner probes: many distinct names.
+                let w = WORDS[self.rng.below(WORDS.len() as u64) as usize];
+                let _ = write!(out, "/wp-content/plugins/{w}-{}/readme.txt", WORDS[self.rng.below(40) as usize]);
+            }
+            _ => {
+                let w = WORDS[self.skewed(WORDS.len() as u64) as usize];
+                let _ = write!(out, "/search?q={w}&page={}", self.rng.below(20));
+            }
+        }
+    }
+
+    fn real_referrer(&mut self, out: &mut String) {
+        match self.rng.below(10) {
+            0..=3 => out.push('-'),
+            4..=7 => {
+                out.push_str("https://www.example.gov/");
+                let w = WORDS[self.skewed(WORDS.len() as u64) as usize];
+                let _ = write!(out, "{w}/{}", self.rng.below(300));
+            }
+            8 => out.push_str("https://www.google.com/"),
+            _ => out.push_str(self.rng.pick(&["https://yandex.ru/", "https://www.bing.com/", "android-app://com.google.android.gm/"])),
         }
     }
 
@@ -180,19 +283,30 @@ impl Generator {
             _ => {
                 out.push_str(self.rng.pick(&["GET", "GET", "GET", "GET", "POST", "HEAD", "PUT", "DELETE"]));
                 out.push(' ');
-                self.target(out);
+                if self.real {
+                    self.real_target(out);
+                } else {
+                    self.target(out);
+                }
                 out.push_str(" HTTP/1.1");
             }
         }
         let bytes = if status == 304 || status == 444 { 0 } else { self.rng.below(60_000) };
         let _ = write!(out, "\" {status} {bytes} \"");
-        if self.rng.below(3) == 0 {
-            out.push_str("https://www.example.com/");
+        if self.real {
+            self.real_referrer(out);
+            out.push_str("\" \"");
+            let ua = if self.rng.below(10) < 7 { self.rng.pick(&BROWSER_UAS) } else { self.rng.pick(&OTHER_UAS) };
+            out.push_str(ua);
         } else {
-            out.push('-');
+            if self.rng.below(3) == 0 {
+                out.push_str("https://www.example.com/");
+            } else {
+                out.push('-');
+            }
+            out.push_str("\" \"");
+            out.push_str(self.rng.pick(&UAS));
         }
-        out.push_str("\" \"");
-        out.push_str(self.rng.pick(&UAS));
         out.push('"');
         if self.timings {
             let rt = self.rng.below(2_000) as f64 / 1000.0 + if status >= 500 { 1.0 } else { 0.0 };

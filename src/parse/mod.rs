@@ -135,14 +135,22 @@ fn starts_with(a: &[u8], b: &[u8]) -> bool {
     a.len() >= b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Position of `b` in a (usually short) field: a plain loop beats memchr's
-/// call and setup on the few bytes of an address, status or size.
+/// Position of `b` in a (usually short) field: a plain loop over the first
+/// bytes beats memchr's call and setup on the few bytes of an address, time,
+/// status or size; memchr takes over for whatever is longer. (The caller
+/// passes the rest of the line, so deciding by `hay.len()` sent every early
+/// field of a long line through memchr.)
 #[inline(always)]
 fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
-    if hay.len() > 64 {
-        return memchr(b, hay);
+    const SHORT: usize = 48;
+    let head = &hay[..hay.len().min(SHORT)];
+    if let Some(i) = head.iter().position(|&c| c == b) {
+        return Some(i);
     }
-    hay.iter().position(|&c| c == b)
+    if hay.len() <= SHORT {
+        return None;
+    }
+    memchr(b, &hay[SHORT..]).map(|i| i + SHORT)
 }
 
 /// The space-separated fields before `[time]`, matched from the right.
@@ -200,7 +208,7 @@ fn closing_quote(line: &[u8], mut i: usize, next: Option<&[u8]>) -> Option<usize
         }
         first.get_or_insert(j);
         let fits = match next {
-            Some(l) => line[j..].starts_with(l) && (l.len() > 1 || j + 1 == line.len() || line[j + 1] == b' '),
+            Some(l) => starts_with(&line[j..], l) && (l.len() > 1 || j + 1 == line.len() || line[j + 1] == b' '),
             None => true,
         };
         if fits {
