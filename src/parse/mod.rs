@@ -219,6 +219,7 @@ fn closing_quote(line: &[u8], mut i: usize, next: Option<&[u8]>) -> Option<usize
     first
 }
 
+#[inline(always)]
 fn set_field<'a>(rec: &mut Record<'a>, fd: Field, v: &'a [u8]) -> Result<(), Malformed> {
     match fd {
         Field::VhostPort => rec.vhost = v,

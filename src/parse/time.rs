@@ -49,8 +49,51 @@ const MONTH_KEYS: [u32; 12] = {
     k
 };
 
+thread_local! {
+    /// The last timestamp parsed on this thread whose minute and zone were
+    /// valid: its bytes up to the minute, its zone, and the Unix seconds at
+    /// the start of that minute. Consecutive lines mostly share both.
+    static LAST_MINUTE: std::cell::Cell<([u8; 17], [u8; 6], i64, i32)> =
+        const { std::cell::Cell::new(([0; 17], [0; 6], 0, 0)) };
+}
+
 /// Parse `dd/Mon/yyyy:HH:MM:SS ±hhmm` (exactly 26 bytes).
+///
+/// A line in the same minute and zone as the last one parsed on this thread
+/// only has its seconds read (a day number and the field checks per line
+/// were 5% of a whole run).
+#[inline]
 pub fn parse_clf(b: &[u8]) -> Result<LogTime, TimeError> {
+    if b.len() == 26 && b[17] == b':' {
+        let (minute, zone) = LAST_MINUTE.get().into_parts();
+        if b[..17] == minute.0 && b[20..] == zone {
+            if let Some(sec) = d2(&b[18..20]).filter(|s| *s <= 60) {
+                return Ok(LogTime { unix: minute.1 + sec as i64, offset: minute.2 });
+            }
+        }
+    }
+    let t = parse_clf_full(b)?;
+    let mut key = [0u8; 17];
+    key.copy_from_slice(&b[..17]);
+    let mut zone = [0u8; 6];
+    zone.copy_from_slice(&b[20..26]);
+    let sec = (t.unix + t.offset as i64).rem_euclid(60);
+    LAST_MINUTE.set((key, zone, t.unix - sec, t.offset));
+    Ok(t)
+}
+
+trait Parts {
+    fn into_parts(self) -> (([u8; 17], i64, i32), [u8; 6]);
+}
+
+impl Parts for ([u8; 17], [u8; 6], i64, i32) {
+    fn into_parts(self) -> (([u8; 17], i64, i32), [u8; 6]) {
+        ((self.0, self.2, self.3), self.1)
+    }
+}
+
+/// [`parse_clf`] without the per-thread minute cache.
+fn parse_clf_full(b: &[u8]) -> Result<LogTime, TimeError> {
     use TimeError::*;
     if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' || b[14] != b':' || b[17] != b':' {
         return Err(Layout);
