@@ -294,14 +294,15 @@ impl FileCtx<'_> {
         };
         let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
         let mut total = Stats::new(self.opts.window);
-        let mut workers = Vec::new();
+        let mut workers = Workers::default();
         let (mut lost, mut line0) = (0, self.span.line_base);
         for (b, group) in chunks.chunks(BATCH_CHUNKS).enumerate() {
             let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-            lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, rec)?;
+            lost +=
+                process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, true, rec)?;
             PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
         }
-        finish_workers(&ctx, &mut total, &mut workers);
+        workers.finish(&ctx, &mut total);
         let error = (lost > 0).then(|| {
             std::io::Error::other(format!(
                 "the file shrank while being read (truncated, e.g. by logrotate copytruncate): {lost} of {} bytes were not counted",
@@ -344,7 +345,7 @@ impl FileCtx<'_> {
         let ctx = self.opts.add_ctx(&format, &zone, self.idx, &filter);
         let all = |_: &[u8]| true;
         let mut total = Stats::new(self.opts.window);
-        let mut workers = Vec::new();
+        let mut workers = Workers::default();
         let (mut chunk_idx, mut line0, mut abs) = (0u32, self.span.line_base, 0u64);
         // Inside an overlong line: its first bytes, kept for the excerpt.
         let mut overlong: Option<Vec<u8>> = None;
@@ -383,7 +384,7 @@ impl FileCtx<'_> {
                 let cut = memchr::memrchr(b'\n', &buf[..fill.filled]).map_or(0, |i| i + 1);
                 let (pre, _) = chunk::split_aligned(&buf[..cut], abs, chunk_bytes, true);
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-                process_batch(&ctx, &pre, chunk_idx, &mut total, &mut workers, &all, rec)?;
+                process_batch(&ctx, &pre, chunk_idx, &mut total, &mut workers, &all, false, rec)?;
                 chunk_idx += pre.len() as u32;
                 overlong = Some(buf[cut..cut + crate::stats::EXCERPT_BYTES].to_vec());
                 abs += fill.filled as u64;
@@ -393,7 +394,7 @@ impl FileCtx<'_> {
             }
             for group in chunks.chunks(BATCH_CHUNKS) {
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-                process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, rec)?;
+                process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, false, rec)?;
                 chunk_idx += group.len() as u32;
             }
             PROGRESS.fetch_add(used as u64, Ordering::Relaxed);
@@ -402,7 +403,7 @@ impl FileCtx<'_> {
             abs += used as u64;
             fill.fill(&mut r, &mut buf);
         }
-        finish_workers(&ctx, &mut total, &mut workers);
+        workers.finish(&ctx, &mut total);
         if let Some(head) = &overlong {
             total.add_overlong(self.idx, chunk_idx, head);
         }
@@ -542,19 +543,20 @@ fn process_batch(
     chunks: &[&[u8]],
     first_idx: u32,
     total: &mut Stats,
-    workers: &mut Vec<Worker>,
+    workers: &mut Workers,
     intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    guarded: bool,
     rec: Option<(&str, &mut u64, &mut RecordsOut)>,
 ) -> std::io::Result<u64> {
     if rec.is_none() {
-        // One accumulator per worker, kept across batches (`workers`) so
-        // its route keys are allocated once per run, not once per batch;
-        // workers take chunks in file order from a shared counter, so the
-        // load stays balanced.
+        // One accumulator per worker, kept across batches so its route keys
+        // are allocated once, not once per batch; workers take chunks in
+        // file order from a shared counter, so the load stays balanced.
         let next = std::sync::atomic::AtomicUsize::new(0);
         let n = rayon::current_num_threads().clamp(1, chunks.len().max(1));
-        workers.resize_with(n.max(workers.len()), || Worker(Stats::new(ctx.window)));
-        let ok: Vec<bool> = workers[..n]
+        let list = &mut workers.list;
+        list.resize_with(n.max(list.len()), || Worker(Stats::new(ctx.window)));
+        let ok: Vec<bool> = list[..n]
             .par_iter_mut()
             .map(|Worker(s)| {
                 let mut ok = true;
@@ -568,38 +570,70 @@ fn process_batch(
             })
             .collect();
         if ok.iter().all(|ok| *ok) {
+            workers.pending_bytes += chunks.iter().map(|c| c.len() as u64).sum::<u64>();
+            workers.pending_batches += 1;
             // The route bound can only act when the routes held everywhere
-            // could exceed it; until then the workers keep counting and
-            // are merged once, at the end of the input (`finish_workers`).
-            let held: usize = total.routes.len() + workers.iter().map(|w| w.0.routes.len()).sum::<usize>();
-            if held > ctx.max_routes {
-                for w in workers.iter_mut() {
-                    w.0.drain_into(total, ctx.window, ctx.max_routes);
-                }
-                total.bound_routes(ctx.max_routes);
+            // could exceed it; until then the workers keep counting. A
+            // guarded input is also merged every `GUARD_BATCHES`.
+            let held: usize = total.routes.len() + list.iter().map(|w| w.0.routes.len()).sum::<usize>();
+            if held > ctx.max_routes || (guarded && workers.pending_batches >= GUARD_BATCHES) {
+                workers.checkpoint(ctx, total);
             }
             return Ok(0);
         }
-        finish_workers(ctx, total, workers);
-        // A chunk was cut short (the file shrank): count chunk by chunk,
-        // so that only the damaged ones are dropped.
+        // A chunk was cut short (the file shrank): what the workers counted
+        // since the last checkpoint may hold zeros from lost pages, so it
+        // is dropped as lost; this batch is counted again chunk by chunk,
+        // so that only its damaged chunks are dropped.
+        let lost = workers.pending_bytes;
+        workers.list.clear();
+        (workers.pending_bytes, workers.pending_batches) = (0, 0);
+        return Ok(lost + per_chunk(ctx, chunks, first_idx, total, intact, None)?);
     }
     per_chunk(ctx, chunks, first_idx, total, intact, rec)
 }
 
 /// One worker's counts, alone on its cache lines: two workers' hot counters
-/// side by side in one `Vec` made them share a line (false sharing cost 5%
+/// side by side in one `Vec` made them share a line (false sharing cost 15%
 /// with two threads).
 #[repr(align(128))]
 struct Worker(Stats);
 
-/// Merge what the workers of [`process_batch`] hold into `total` (exactly
-/// as if merged batch by batch: no route bound could have acted in between).
-fn finish_workers(ctx: &AddCtx, total: &mut Stats, workers: &mut Vec<Worker>) {
-    for Worker(w) in workers.drain(..) {
-        total.merge(w);
+/// Batches of a guarded (mapped) input counted between checkpoints: what a
+/// truncation during the run makes the run drop. 8 × 16 × 2 MiB = 256 MiB.
+const GUARD_BATCHES: u32 = 8;
+
+/// The workers of [`process_batch`] and what they hold that is not yet in
+/// the total.
+#[derive(Default)]
+struct Workers {
+    list: Vec<Worker>,
+    /// Input bytes counted by the workers since the last checkpoint.
+    pending_bytes: u64,
+    pending_batches: u32,
+}
+
+impl Workers {
+    /// Merge what the workers hold into `total` and apply the route bound
+    /// (exactly as if merged batch by batch: no bound could have acted in
+    /// between). Workers keep their route keys for the batches to come.
+    fn checkpoint(&mut self, ctx: &AddCtx, total: &mut Stats) {
+        for w in &mut self.list {
+            w.0.drain_into(total, ctx.window, ctx.max_routes);
+        }
+        total.bound_routes(ctx.max_routes);
+        (self.pending_bytes, self.pending_batches) = (0, 0);
     }
-    total.bound_routes(ctx.max_routes);
+
+    /// The last checkpoint of an input: the workers' tables move into
+    /// `total` whole.
+    fn finish(&mut self, ctx: &AddCtx, total: &mut Stats) {
+        for w in self.list.drain(..) {
+            total.merge(w.0);
+        }
+        total.bound_routes(ctx.max_routes);
+        (self.pending_bytes, self.pending_batches) = (0, 0);
+    }
 }
 
 /// [`process_batch`] one `Stats` per chunk: for records output, which must

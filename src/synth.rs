@@ -106,10 +106,46 @@ const OTHER_UAS: [&str; 10] = [
 /// Words for article slugs and page names: 160² slugs give tens of
 /// thousands of distinct routes, drawn with a heavy head.
 const WORDS: [&str; 40] = [
-    "news", "report", "guide", "policy", "budget", "annual", "meeting", "notice", "order", "decree", "health",
-    "school", "energy", "water", "transport", "tax", "trade", "court", "law", "grant", "census", "election",
-    "tender", "project", "press", "release", "event", "program", "review", "summary", "plan", "service", "permit",
-    "license", "archive", "minutes", "agenda", "statement", "update", "faq",
+    "news",
+    "report",
+    "guide",
+    "policy",
+    "budget",
+    "annual",
+    "meeting",
+    "notice",
+    "order",
+    "decree",
+    "health",
+    "school",
+    "energy",
+    "water",
+    "transport",
+    "tax",
+    "trade",
+    "court",
+    "law",
+    "grant",
+    "census",
+    "election",
+    "tender",
+    "project",
+    "press",
+    "release",
+    "event",
+    "program",
+    "review",
+    "summary",
+    "plan",
+    "service",
+    "permit",
+    "license",
+    "archive",
+    "minutes",
+    "agenda",
+    "statement",
+    "update",
+    "faq",
 ];
 
 impl Generator {
@@ -144,7 +180,8 @@ impl Generator {
     fn real_target(&mut self, out: &mut String) {
         match self.rng.below(20) {
             0..=6 => {
-                let a = ["/assets/js/jquery.js", "/assets/css/main.css", "/assets/images/main-logo.png", "/favicon.ico"];
+                let a =
+                    ["/assets/js/jquery.js", "/assets/css/main.css", "/assets/images/main-logo.png", "/favicon.ico"];
                 out.push_str(self.rng.pick(&a));
             }
             7 | 8 => out.push('/'),
@@ -185,7 +222,11 @@ impl Generator {
                 let _ = write!(out, "{w}/{}", self.rng.below(300));
             }
             8 => out.push_str("https://www.google.com/"),
-            _ => out.push_str(self.rng.pick(&["https://yandex.ru/", "https://www.bing.com/", "android-app://com.google.android.gm/"])),
+            _ => out.push_str(self.rng.pick(&[
+                "https://yandex.ru/",
+                "https://www.bing.com/",
+                "android-app://com.google.android.gm/",
+            ])),
         }
     }
 

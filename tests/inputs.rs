@@ -79,17 +79,18 @@ fn a_rotated_set_by_quoted_glob() {
 fn truncation_during_a_run_is_survived_and_reported() {
     let env = Env::new();
     let p = env.write("live.log", generated(3, 24 << 20));
-    // Slow the mapped run down (test knob) so the truncation lands mid-run.
+    // Slow the mapped run down (test knobs) so the truncation lands mid-run,
+    // after the first checkpoint (8 batches of 16 chunks: 8 MiB here).
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
         .arg(&p)
         .args(["-q", "--mmap", "always", "-j", "2", "-f", "csv", "-r", "summary"])
-        .env("LOGSTAT_CHUNK_DELAY_MS", "40")
-        .env("LOGSTAT_CHUNK_BYTES", "262144")
+        .env("LOGSTAT_CHUNK_DELAY_MS", "10")
+        .env("LOGSTAT_CHUNK_BYTES", "65536")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    std::thread::sleep(std::time::Duration::from_millis(900));
     std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(4096).unwrap(); // like copytruncate
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
