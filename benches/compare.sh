@@ -1,101 +1,108 @@
 #!/usr/bin/env bash
-# Whole-binary benchmark: generate a ~1 GiB combined log, then time logstat's
-# full default report against a mawk one-liner (and goaccess when installed)
-# on the same file in the page cache. Prints medians and ratios.
+# Whole-binary benchmark, page cache warm, runs alternated so that the
+# machine's drift hits every command alike. Prints medians and the ratios
+# issue 10 names:
+#   1. a real-shaped ~100 MB log (genlog --real: long browser agents,
+#      referrers, crawlers, scanners, ~22 k routes over two weeks) and
+#   2. a generated 1 GiB combined log:
+#      logstat (default report, all cores) and `-j1` against
+#      mawk '{c[$9]++} END{…}' (and `wc -l` on 1 GiB), and -j1 vs all cores;
+#   3. what must not get slower: gzip and zstd input, a timed log with the
+#      latency report, records mode, 10 M distinct paths; with BASE=path to
+#      an older logstat binary, each is also run with it, alternated.
+#   4. goaccess on a 20 MB slice (lines per second), when installed.
 #
-#   benches/compare.sh [SIZE] [RUNS]      SIZE like 1G (default), RUNS default 5
-#   LOGSTAT_BENCH_DIR=/tmp/x benches/compare.sh
+#   benches/compare.sh [RUNS]          RUNS default 5 (7 for the two main files)
+#   LOGSTAT_BENCH_DIR=/tmp/x BASE=/tmp/logstat-old benches/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=${1:-1G}
-RUNS=${2:-5}
+RUNS=${1:-5}
 DIR=${LOGSTAT_BENCH_DIR:-bench-data}
+BASE=${BASE:-}
 mkdir -p "$DIR"
-LOG="$DIR/combined-$SIZE.log"
-
-cargo build --release --quiet --bin logstat --example genlog
-BIN=target/release/logstat
-if [ ! -s "$LOG" ]; then
-  echo "generating $LOG ..."
-  target/release/examples/genlog "$SIZE" --seed 1 > "$LOG"
-fi
-bytes=$(stat -c %s "$LOG")
-lines=$(wc -l < "$LOG")
-cat "$LOG" > /dev/null   # warm the page cache
-echo "file: $LOG, $bytes bytes, $lines lines, $(nproc) cores"
-
-# median of RUNS wall-clock timings of a command (seconds)
-median() {
-  local times=()
-  for _ in $(seq "$RUNS"); do
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" > /dev/null
-    t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
-}
-
 command -v bc >/dev/null || { echo "needs bc (apt-get install bc)"; exit 1; }
 command -v mawk >/dev/null || { echo "needs mawk (apt-get install mawk)"; exit 1; }
 
-ls_t=$(median "$BIN" "$LOG" -q --color never)
-awk_t=$(median mawk '{c[$9]++} END{for(k in c) print k, c[k]}' "$LOG")
-echo
-printf '%-44s %8.3f s  %7.0f MB/s  %10.0f lines/s\n' "logstat (default report: summary,class,status,routes,windows)" "$ls_t" "$(echo "$bytes/$ls_t/1000000" | bc -l)" "$(echo "$lines/$ls_t" | bc -l)"
-printf '%-44s %8.3f s  %7.0f MB/s  %10.0f lines/s\n' "mawk '{c[\$9]++}' (status counts only)" "$awk_t" "$(echo "$bytes/$awk_t/1000000" | bc -l)" "$(echo "$lines/$awk_t" | bc -l)"
-printf 'ratio mawk/logstat: %.1fx\n' "$(echo "$awk_t/$ls_t" | bc -l)"
+cargo build --release --quiet --bin logstat --example genlog
+BIN=target/release/logstat
+GEN=target/release/examples/genlog
+REAL="$DIR/real-100M.log"
+BIG="$DIR/combined-1G.log"
+[ -s "$REAL" ] || { echo "generating $REAL ..."; "$GEN" 100M --seed 1 --real --per-day 35000 > "$REAL"; }
+[ -s "$BIG" ] || { echo "generating $BIG ..."; "$GEN" 1G --seed 1 > "$BIG"; }
+
+MAWK=(mawk '{c[$9]++} END{for(k in c) print k, c[k]}')
+med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+secs() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+ratio() { echo "$1/$2" | bc -l; }
+
+# Alternate logstat (all cores), logstat -j1, mawk and wc -l on one file.
+main_file() {
+  local f=$1 runs=$2 a=() b=() m=() w=()
+  cat "$f" > /dev/null
+  for _ in $(seq "$runs"); do
+    a+=("$(secs "$BIN" "$f" -q --color never)")
+    b+=("$(secs "$BIN" "$f" -q --color never -j1)")
+    m+=("$(secs "${MAWK[@]}" "$f")")
+    w+=("$(secs wc -l "$f")")
+  done
+  local ta tb tm tw
+  ta=$(med "${a[@]}"); tb=$(med "${b[@]}"); tm=$(med "${m[@]}"); tw=$(med "${w[@]}")
+  echo "== $f: $(stat -c %s "$f") bytes, $(wc -l < "$f") lines, $(nproc) cores, median of $runs"
+  printf '  %-36s %7.3f s  %6.0f MB/s\n' "logstat (default report, all cores)" "$ta" "$(echo "$(stat -c %s "$f")/$ta/1000000" | bc -l)"
+  printf '  %-36s %7.3f s\n' "logstat -j1" "$tb"
+  printf '  %-36s %7.3f s\n' "mawk '{c[\$9]++}'" "$tm"
+  printf '  %-36s %7.3f s\n' "wc -l" "$tw"
+  printf '  ratio mawk/logstat %.2fx   mawk/logstat-j1 %.2fx   -j1/all-cores %.2fx   logstat/wc-l %.2fx\n' \
+    "$(ratio "$tm" "$ta")" "$(ratio "$tm" "$tb")" "$(ratio "$tb" "$ta")" "$(ratio "$ta" "$tw")"
+}
+main_file "$REAL" $((RUNS + 2))
+main_file "$BIG" $((RUNS + 2))
+
+# What must not get slower.
+TLOG="$DIR/timed-1G.log"
+[ -s "$TLOG" ] || "$GEN" 1G --seed 1 --timings > "$TLOG"
+GZ="$BIG.gz"; ZST="$BIG.zst"
+[ -s "$GZ" ] || gzip -1 -c "$BIG" > "$GZ"
+if command -v zstd >/dev/null; then [ -s "$ZST" ] || zstd -q -1 -c "$BIG" > "$ZST"; fi
+DISTINCT="$DIR/distinct-1G.log"
+# Every line its own path (10 M distinct routes would need 10 M lines; this
+# is 6.4 M): the route bound at work.
+[ -s "$DISTINCT" ] || awk '{ $7 = "/p/z" NR; print }' "$BIG" > "$DISTINCT"
+cases=(
+  "combined|$BIG"
+  "gzip -1 input|$GZ"
+  "timed log (+latency report)|$TLOG"
+  "records CSV|$BIG -r records -f csv"
+  "distinct paths (route bound)|$DISTINCT"
+)
+[ -s "$ZST" ] && cases+=("zstd -1 input|$ZST")
+echo "== must not get slower (median of $RUNS${BASE:+, alternated with BASE=$BASE})"
+for c in "${cases[@]}"; do
+  label=${c%%|*}; args=${c#*|}
+  # shellcheck disable=SC2086
+  cat ${args%% *} > /dev/null
+  n=(); o=()
+  for _ in $(seq "$RUNS"); do
+    # shellcheck disable=SC2086
+    n+=("$(secs "$BIN" $args -q --color never)")
+    # shellcheck disable=SC2086
+    [ -n "$BASE" ] && o+=("$(secs "$BASE" $args -q --color never)")
+  done
+  if [ -n "$BASE" ]; then
+    printf '  %-32s %7.3f s   base %7.3f s   new/base %.2fx\n' "$label" "$(med "${n[@]}")" "$(med "${o[@]}")" "$(ratio "$(med "${n[@]}")" "$(med "${o[@]}")")"
+  else
+    printf '  %-32s %7.3f s\n' "$label" "$(med "${n[@]}")"
+  fi
+done
 
 if command -v goaccess >/dev/null; then
-  # goaccess runs at tens of thousands of lines/s: time it on a 20 MB slice
-  # and compare lines per second rather than waiting minutes.
+  # goaccess runs at tens of thousands of lines/s: time it on a 20 MB slice.
   SLICE="$DIR/slice-20M.log"
-  head -c 20000000 "$LOG" | head -n -1 > "$SLICE"
+  head -c 20000000 "$REAL" | head -n -1 > "$SLICE"
   slines=$(wc -l < "$SLICE")
-  RUNS=3
-  ga_t=$(median goaccess "$SLICE" --log-format=COMBINED -o /dev/null --no-progress)
-  ga_rate=$(echo "$slines/$ga_t" | bc -l)
-  ls_rate=$(echo "$lines/$ls_t" | bc -l)
-  printf '%-44s %8.3f s on %d lines: %10.0f lines/s\n' "goaccess --log-format=COMBINED (20 MB slice)" "$ga_t" "$slines" "$ga_rate"
-  printf 'ratio logstat/goaccess (lines/s): %.0fx\n' "$(echo "$ls_rate/$ga_rate" | bc -l)"
+  ga=$(secs goaccess "$SLICE" --log-format=COMBINED -o /dev/null --no-progress)
+  ls_t=$(secs "$BIN" "$SLICE" -q)
+  printf '== goaccess on a 20 MB real-shaped slice: %.0f lines/s; logstat %.0f lines/s (%.0fx)\n' \
+    "$(echo "$slines/$ga" | bc -l)" "$(echo "$slines/$ls_t" | bc -l)" "$(ratio "$ga" "$ls_t")"
 fi
-
-# Compressed input: the same log gzip-compressed, in decompressed GB/s.
-if command -v gzip >/dev/null; then
-  GZ="$LOG.gz"
-  [ -s "$GZ" ] || gzip -1 -c "$LOG" > "$GZ"
-  cat "$GZ" > /dev/null
-  gz_t=$(median "$BIN" "$GZ" -q --color never)
-  printf '%-44s %8.3f s  %7.0f MB/s of decompressed text\n' "logstat on the gzip -1 copy" "$gz_t" "$(echo "$bytes/$gz_t/1000000" | bc -l)"
-fi
-
-# Timed nginx log (combined + $request_time $upstream_response_time) of the
-# same size: the default report then includes latency percentiles (overall,
-# per class, route and window). Issue 4 asks for <= 1.3x the combined time.
-TLOG="$DIR/timed-$SIZE.log"
-[ -s "$TLOG" ] || target/release/examples/genlog "$SIZE" --seed 1 --timings > "$TLOG"
-cat "$TLOG" > /dev/null
-# Alternate the two logs run by run, so machine drift hits both alike.
-c_times=(); t_times=(); l_times=()
-for _ in $(seq "$RUNS"); do
-  for which in c t l; do
-    t0=$(date +%s.%N)
-    case $which in
-      c) "$BIN" "$LOG" -q --color never > /dev/null ;;
-      t) "$BIN" "$TLOG" -q --color never > /dev/null ;;
-      l) "$BIN" "$TLOG" -q --color never -f csv -o "$DIR/timed-out" -r summary,routes,windows,latency,sizes > /dev/null ;;
-    esac
-    t1=$(date +%s.%N)
-    d=$(echo "$t1 - $t0" | bc -l)
-    case $which in c) c_times+=("$d") ;; t) t_times+=("$d") ;; l) l_times+=("$d") ;; esac
-  done
-done
-med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-c_t=$(med "${c_times[@]}"); t_t=$(med "${t_times[@]}"); tl_t=$(med "${l_times[@]}")
-tlines=$(wc -l < "$TLOG")
-printf '%-44s %8.3f s (%d lines)\n' "logstat, combined log, default report" "$c_t" "$lines"
-printf '%-44s %8.3f s (%d lines)\n' "logstat, timed log, default report (+latency)" "$t_t" "$tlines"
-printf '%-44s %8.3f s\n' "logstat, timed log, CSV incl. latency,sizes" "$tl_t"
-printf 'ratio timed/combined: %.2fx (default report), %.2fx (CSV with latency)\n' \
-  "$(echo "$t_t/$c_t" | bc -l)" "$(echo "$tl_t/$c_t" | bc -l)"

@@ -20,6 +20,11 @@ fn bench_parse_line(c: &mut Criterion) {
     let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
     let mut g = c.benchmark_group("parse_line");
     g.throughput(Throughput::Bytes(text.len() as u64));
+    let real = sample_real(1 << 20);
+    let real_lines: Vec<&[u8]> = real.lines().map(str::as_bytes).collect();
+    g.bench_function("real_shaped_1MiB", |b| {
+        b.iter(|| real_lines.iter().filter(|l| parse_line(&fmt, black_box(l)).is_ok()).count())
+    });
     g.bench_function("combined_1MiB", |b| {
         b.iter(|| {
             let mut ok = 0u64;
@@ -32,10 +37,17 @@ fn bench_parse_line(c: &mut Criterion) {
     g.finish();
 }
 
+/// The real-shaped mix (long browser agents, referrers, crawlers, scanners,
+/// tens of thousands of routes), as `genlog --real` writes it.
+fn sample_real(bytes: usize) -> String {
+    Generator::real_shaped(3, 1_709_251_200, 35_000).fill(bytes)
+}
+
 fn bench_chunk_to_stats(c: &mut Criterion) {
     let fmt = preset("combined").unwrap();
     let zone = Zone::Fixed(3600);
     let text = sample(8 << 20);
+    let real = sample_real(8 << 20);
     let filter = logstat::filter::Filter::default();
     let opts = logstat::engine::Options::default();
     let ctx = opts.add_ctx(&fmt, &zone, 0, &filter);
@@ -46,6 +58,13 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
         b.iter(|| {
             let mut s = Stats::new(None);
             s.add_chunk(&ctx, 0, black_box(text.as_bytes()), |_, _| {});
+            s.parsed
+        })
+    });
+    g.bench_function("real_shaped_8MiB", |b| {
+        b.iter(|| {
+            let mut s = Stats::new(None);
+            s.add_chunk(&ctx, 0, black_box(real.as_bytes()), |_, _| {});
             s.parsed
         })
     });

@@ -294,12 +294,11 @@ impl FileCtx<'_> {
         };
         let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
         let mut total = Stats::new(self.opts.window);
-        let mut workers = Workers::default();
+        let mut workers = Workers { guarded: true, ..Workers::default() };
         let (mut lost, mut line0) = (0, self.span.line_base);
         for (b, group) in chunks.chunks(BATCH_CHUNKS).enumerate() {
             let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-            lost +=
-                process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, true, rec)?;
+            lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, rec)?;
             PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
         }
         workers.finish(&ctx, &mut total);
@@ -384,7 +383,7 @@ impl FileCtx<'_> {
                 let cut = memchr::memrchr(b'\n', &buf[..fill.filled]).map_or(0, |i| i + 1);
                 let (pre, _) = chunk::split_aligned(&buf[..cut], abs, chunk_bytes, true);
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-                process_batch(&ctx, &pre, chunk_idx, &mut total, &mut workers, &all, false, rec)?;
+                process_batch(&ctx, &pre, chunk_idx, &mut total, &mut workers, &all, rec)?;
                 chunk_idx += pre.len() as u32;
                 overlong = Some(buf[cut..cut + crate::stats::EXCERPT_BYTES].to_vec());
                 abs += fill.filled as u64;
@@ -394,7 +393,7 @@ impl FileCtx<'_> {
             }
             for group in chunks.chunks(BATCH_CHUNKS) {
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-                process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, false, rec)?;
+                process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, rec)?;
                 chunk_idx += group.len() as u32;
             }
             PROGRESS.fetch_add(used as u64, Ordering::Relaxed);
@@ -545,7 +544,6 @@ fn process_batch(
     total: &mut Stats,
     workers: &mut Workers,
     intact: &(dyn Fn(&[u8]) -> bool + Sync),
-    guarded: bool,
     rec: Option<(&str, &mut u64, &mut RecordsOut)>,
 ) -> std::io::Result<u64> {
     if rec.is_none() {
@@ -576,7 +574,7 @@ fn process_batch(
             // could exceed it; until then the workers keep counting. A
             // guarded input is also merged every `GUARD_BATCHES`.
             let held: usize = total.routes.len() + list.iter().map(|w| w.0.routes.len()).sum::<usize>();
-            if held > ctx.max_routes || (guarded && workers.pending_batches >= GUARD_BATCHES) {
+            if held > ctx.max_routes || (workers.guarded && workers.pending_batches >= GUARD_BATCHES) {
                 workers.checkpoint(ctx, total);
             }
             return Ok(0);
@@ -608,6 +606,9 @@ const GUARD_BATCHES: u32 = 8;
 #[derive(Default)]
 struct Workers {
     list: Vec<Worker>,
+    /// A mapped input, which a truncation can damage: checkpoint it every
+    /// [`GUARD_BATCHES`].
+    guarded: bool,
     /// Input bytes counted by the workers since the last checkpoint.
     pending_bytes: u64,
     pending_batches: u32,

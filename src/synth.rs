@@ -188,7 +188,7 @@ impl Generator {
             9..=12 => {
                 let (a, b) = (self.skewed(WORDS.len() as u64), self.skewed(WORDS.len() as u64));
                 let (c, d) = (self.rng.below(2), self.rng.below(10));
-                let _ = write!(out, "/{}/{}-{}-{}{}", WORDS[a as usize], WORDS[b as usize], WORDS[d as usize], c, "");
+                let _ = write!(out, "/{}/{}-{}-{c}", WORDS[a as usize], WORDS[b as usize], WORDS[d as usize]);
             }
             13 | 14 => {
                 let w = WORDS[self.skewed(WORDS.len() as u64) as usize];
