@@ -216,7 +216,9 @@ pub fn auto_width(span_seconds: i64, bucket_width: i64) -> i64 {
 
 /// Parse `30s`, `1m`, `5m`, `1h`, `1d`: N followed by s, m, h or d.
 pub fn parse_width(s: &str) -> Option<i64> {
-    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    // The unit is the last character, which may be any character at all.
+    let unit_at = s.char_indices().last()?.0;
+    let (num, unit) = s.split_at(unit_at);
     let n: i64 = num.parse().ok().filter(|n| *n > 0)?;
     let mul = match unit {
         "s" => 1,
@@ -250,6 +252,9 @@ mod tests {
         assert_eq!(parse_width("0m"), None);
         assert_eq!(parse_width("m"), None);
         assert_eq!(parse_width("5x"), None);
+        assert_eq!(parse_width("5µ"), None);
+        assert_eq!(parse_width("é"), None);
+        assert_eq!(parse_width(""), None);
         assert_eq!(width_text(900), "15m");
         assert_eq!(auto_width(3_600, 60), 60);
         assert_eq!(auto_width(86_400, 60), 300);
