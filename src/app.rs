@@ -143,11 +143,21 @@ fn notice(cfg: &Config, n: Notice) {
     }
 }
 
-/// Size rayon's global pool (once per process; later calls keep the first).
-fn init_threads(threads: Option<usize>) {
+/// Threads allowed per CPU: more only adds stacks and scheduling, and
+/// `--threads 100000` reached 1,550 threads and 4.4 GB of address space.
+const THREADS_PER_CPU: usize = 4;
+
+/// Size rayon's global pool (once per process; later calls keep the first),
+/// at most [`THREADS_PER_CPU`] per CPU, with a notice when capped.
+fn init_threads(threads: Option<usize>, quiet: bool) {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        b = b.num_threads(n);
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cap = cpus * THREADS_PER_CPU;
+        if n > cap && !quiet {
+            eprintln!("logstat: --threads {n}: using {cap} ({THREADS_PER_CPU} per CPU, {cpus} CPUs)");
+        }
+        b = b.num_threads(n.min(cap));
     }
     let _ = b.build_global();
 }
@@ -245,23 +255,35 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     } else {
         None
     };
-    init_threads(cfg.threads);
+    init_threads(cfg.threads, cfg.out.quiet);
     let (mut run, read) = engine::run_spans(&cfg.inputs, &spans, &opts, &mut |n| notice(cfg, n), records)?;
     if let Some(mut f) = records_file {
         f.flush()?;
     }
 
+    let mut pending = None;
     if let Some(session) = session {
-        let total = session.finish(&cfg.inputs, &run, &read, settings(cfg))?;
+        let (total, p) = session.finish(&cfg.inputs, &run, &read, settings(cfg))?;
+        pending = Some(p);
         if cfg.state.as_ref().is_some_and(|s| s.1) {
             run = total;
         }
     }
-    if let Some(path) = &cfg.out.save_state {
-        state::save(path, &run, settings(cfg))?;
+    // Every input failed: no report of nothing, only the errors above.
+    if run.failed_inputs > 0 && run.failed_inputs == cfg.inputs.len() {
+        return Ok(EXIT_INPUT);
     }
     let crossed =
         render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;
+    out.flush()?;
+    // States are written only after every output was: a failed write leaves
+    // the positions where they were, so the next run reports those lines.
+    if let Some(p) = pending {
+        p.commit()?;
+    }
+    if let Some(path) = &cfg.out.save_state {
+        state::save(path, &run, settings(cfg))?;
+    }
     Ok(exit_code(&run, crossed))
 }
 

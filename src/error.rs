@@ -6,9 +6,9 @@ use std::path::PathBuf;
 /// goes on with the other inputs and exits 1.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", crate::text::escape(path.as_bytes()))]
     Io { path: String, source: std::io::Error },
-    #[error("{path}: is a directory")]
+    #[error("{}: is a directory", crate::text::escape(path.as_bytes()))]
     Directory { path: String },
 }
 
@@ -20,7 +20,7 @@ pub struct UsageError(pub String);
 /// Writing the report failed (a closed pipe is not reported).
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", crate::text::escape(path.as_os_str().as_encoded_bytes()))]
     File { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -29,7 +29,7 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
                 && let Ok(s) = std::str::from_utf8(&rest[..len])
             {
                 let c = s.chars().next().unwrap_or('\u{0}');
-                if !c.is_control() {
+                if !c.is_control() && !is_invisible_format(c) {
                     out.push(c);
                     rest = &rest[len..];
                     continue;
@@ -39,6 +39,15 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
         let _ = write!(out, "\\x{b:02x}");
         rest = &rest[1..];
     }
+}
+
+/// Characters that reorder or hide text without showing themselves:
+/// bidirectional embeddings, overrides and isolates (a route
+/// `/r\u{202e}txt.exe` would show as `/rexe.txt`), line and paragraph
+/// separators, zero-width characters and the byte-order mark. Escaped like
+/// controls, byte by byte.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{061c}')
 }
 
 /// The escaped form of `bytes` as a new string.
@@ -89,6 +98,14 @@ mod tests {
         assert_eq!(escape(b"\xe4\xe5"), "\\xe4\\xe5");
         // C1 control U+009B (CSI) encoded as UTF-8 is escaped byte by byte.
         assert_eq!(escape(b"\xc2\x9b"), "\\xc2\\x9b");
+        // Bidi overrides, isolates, separators and zero-width characters
+        // are escaped (issue 16 #9); other non-ASCII text is kept.
+        assert_eq!(escape("/r\u{202e}txt.exe".as_bytes()), "/r\\xe2\\x80\\xaetxt.exe");
+        assert_eq!(
+            escape("a\u{2066}b\u{2028}c\u{200b}d\u{feff}".as_bytes()),
+            "a\\xe2\\x81\\xa6b\\xe2\\x80\\xa8c\\xe2\\x80\\x8bd\\xef\\xbb\\xbf"
+        );
+        assert_eq!(escape("日本 ñ €".as_bytes()), "日本 ñ €");
     }
 
     #[test]

@@ -32,7 +32,8 @@ fn configure(option: &str, value: &str) -> Result<(), String> {
 
 #[test]
 fn known_panics_are_usage_errors() {
-    for (opt, v) in [("--window", "5µ"), ("--since", "5é"), ("--until", "5é"), ("--window", "é"), ("--since", "ééé")] {
+    for (opt, v) in [("--window", "5µ"), ("--since", "5é"), ("--until", "5é"), ("--window", "é"), ("--since", "ééé")]
+    {
         let err = configure(opt, v).expect_err("not a valid value");
         assert!(!err.is_empty(), "{opt} {v}");
     }

@@ -22,16 +22,18 @@ pub fn expand(pattern: &str) -> std::io::Result<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let entry = entry?;
+        // Names are OS strings, not always UTF-8: match their bytes and
+        // keep them as they are, so every matched file can be opened.
         let file = entry.file_name();
-        let file = file.to_string_lossy();
-        if file.starts_with('.') && !name.starts_with('.') {
+        let bytes = file.as_encoded_bytes();
+        if bytes.starts_with(b".") && !name.starts_with('.') {
             continue;
         }
-        if matches(name.as_bytes(), file.as_bytes()) {
+        if matches(name.as_bytes(), bytes) {
             out.push(if p.parent().is_some_and(|d| !d.as_os_str().is_empty()) {
-                dir.join(&*file)
+                dir.join(&file)
             } else {
-                PathBuf::from(&*file)
+                PathBuf::from(&file)
             });
         }
     }

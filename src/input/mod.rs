@@ -29,7 +29,9 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::Stdin => "-".to_string(),
-            Source::Path(p) => p.display().to_string(),
+            // Escaped like log text: a name may hold control bytes or bytes
+            // that are not UTF-8 (shown as `\xHH`).
+            Source::Path(p) => crate::text::escape(p.as_os_str().as_encoded_bytes()),
         }
     }
 }

@@ -11,15 +11,24 @@ use crate::report::{Cell, Table};
 
 pub fn write_table(table: &Table, out: &mut dyn Write, raw: bool) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    w.write_record(&table.columns)?;
+    w.write_record(&table.columns).map_err(io_error)?;
     let mut row = Vec::new();
     for r in &table.rows {
         row.clear();
         row.extend(r.iter().map(|c| cell(c, raw)));
-        w.write_record(&row)?;
+        w.write_record(&row).map_err(io_error)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// The I/O error inside a CSV error, with its kind kept (a closed pipe must
+/// stay `BrokenPipe`, which exits 0), or the CSV error itself.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 fn cell(c: &Cell, raw: bool) -> String {

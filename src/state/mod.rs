@@ -399,4 +399,21 @@ mod tests {
             }
         }
     }
+
+    /// A state whose checksum is valid but whose zone is not a zone is
+    /// refused, and left as it was (issue 16 #4: it used to be reset).
+    #[test]
+    fn unusable_zone_is_refused_not_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.state");
+        let mut st = sample();
+        st.host = host_id();
+        st.run.zone = "Mars/Olympus".into();
+        write(&path, &st).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let settings = st.settings.clone();
+        let err = session::Session::open(&path, &[], &settings, &mut None).err().expect("refused");
+        assert!(err.reason.contains("time zone"), "{}", err.reason);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "untouched");
+    }
 }

@@ -54,7 +54,9 @@ impl Session {
                     ),
                 ));
             }
-            match (&*zone, Zone::parse(&p.run.zone).ok()) {
+            let kept = Zone::parse(&p.run.zone)
+                .map_err(|_| refuse(path, format!("holds an unusable time zone '{}' (damaged?)", p.run.zone)))?;
+            match (&*zone, Some(kept)) {
                 (Some(z), Some(old)) if z.spec() != old.spec() => {
                     return Err(refuse(
                         path,
@@ -79,15 +81,17 @@ impl Session {
         self.plans.iter().map(|p| p.span.clone()).collect()
     }
 
-    /// Record this run and write the state; returns the running total
-    /// (everything counted since the state was created).
+    /// Record this run; returns the running total (everything counted since
+    /// the state was created) and the state to write, which the caller
+    /// commits only once every output was written: a failed report must
+    /// not move the positions past lines nobody saw.
     pub fn finish(
         self,
         inputs: &[Source],
         run: &Run,
         read: &[Option<Consumed>],
         settings: Settings,
-    ) -> Result<Run, StateError> {
+    ) -> Result<(Run, Pending), StateError> {
         let runs = self.prev.as_ref().map_or(0, |p| p.runs) + 1;
         let old = self.prev.as_ref().map_or(&[][..], |p| &p.tracked[..]);
         let tracked = track::update(old, inputs, &self.plans, read, runs);
@@ -111,8 +115,22 @@ impl Session {
         super::absorb(&mut total, this, true);
         total.stats.bound_routes(settings.max_routes as usize);
         let snap = RunSnap::of(&total).map_err(|reason| refuse(&self.path, reason))?;
-        super::write(&self.path, &State { host: super::host_id(), settings, run: snap, tracked, runs })?;
+        let state = State { host: super::host_id(), settings, run: snap, tracked, runs };
         total.failed_inputs = run.failed_inputs;
-        Ok(total)
+        Ok((total, Pending { path: self.path, _lock: self._lock, state }))
+    }
+}
+
+/// A state ready to be written, still under the session's lock.
+pub struct Pending {
+    path: PathBuf,
+    _lock: Lock,
+    state: State,
+}
+
+impl Pending {
+    /// Write the state (atomically) and release the lock.
+    pub fn commit(self) -> Result<(), StateError> {
+        super::write(&self.path, &self.state)
     }
 }

@@ -1,0 +1,130 @@
+//! Reproductions of defects found by a hostile run (issue 16), one test
+//! each, named after the item they reproduce.
+
+mod util;
+
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+
+use util::*;
+
+/// Lines with `n` distinct routes.
+fn many_routes(n: usize) -> String {
+    (0..n).map(|i| line(&format!("GET /r/x{i}y HTTP/1.1"), "200", "1")).collect()
+}
+
+#[test]
+fn i16_7_closed_stdout_exits_zero_for_csv() {
+    let env = Env::new();
+    let p = env.write("a.log", many_routes(30_000));
+    for report in ["routes", "malformed", "windows"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
+            .arg(&p)
+            .args(["-q", "-f", "csv", "-r", report])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).ok();
+        drop(child.stdout.take()); // like `| head -c 16`
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{report}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{report}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn i16_8_paths_on_stderr_are_escaped() {
+    let out = logstat().arg("nonexist\x1b]0;title\x07.log").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(err.contains("nonexist\\x1b]0;title\\x07.log"), "{err}");
+    // A directory with such a name, found by a glob.
+    let env = Env::new();
+    std::fs::create_dir(env.path("d\x1b]0;t\x07dir")).unwrap();
+    let pattern = env.dir.path().join("d*");
+    let out = logstat().arg(pattern).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!err.contains('\x1b') && err.contains("is a directory"), "{err:?}");
+}
+
+#[test]
+fn i16_9_bidi_and_separators_are_escaped() {
+    let env = Env::new();
+    let p = env.write("a.log", line("GET /r\u{202e}txt.exe HTTP/1.1", "200", "1"));
+    for f in ["csv", "json", "table"] {
+        let out = stdout_of(logstat().arg(&p).args(["-q", "-r", "routes", "-f", f]), 0);
+        assert!(!out.contains('\u{202e}'), "{f}: {out}");
+        // JSON escapes the backslash itself.
+        let want = if f == "json" { r"/r\\xe2\\x80\\xaetxt.exe" } else { r"/r\xe2\x80\xaetxt.exe" };
+        assert!(out.contains(want), "{f}: {out}");
+    }
+}
+
+#[test]
+fn i16_10_non_utf8_names_from_a_glob_are_read() {
+    let env = Env::new();
+    let name = std::ffi::OsStr::from_bytes(b"bad\xffname.log");
+    std::fs::write(env.dir.path().join(name), line("GET / HTTP/1.1", "200", "1")).unwrap();
+    let pattern = env.dir.path().join("*.log");
+    let out = stdout_of(logstat().arg(pattern).args(["-q", "-f", "csv", "-r", "files"]), 0);
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(rows[1][0].ends_with("bad\\xffname.log"), "{out}");
+    assert_eq!(rows[1][2], "1", "the file was read: {out}");
+}
+
+#[test]
+fn i16_11_threads_are_capped() {
+    let env = Env::new();
+    let p = env.write("a.log", many_routes(600));
+    let t0 = std::time::Instant::now();
+    let out = logstat().arg(&p).args(["--threads", "100000", "-f", "csv", "-r", "summary"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(t0.elapsed() < std::time::Duration::from_secs(20), "took {:?}", t0.elapsed());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--threads 100000: using"), "{err}");
+    assert_eq!(summary(&String::from_utf8_lossy(&out.stdout))["requests"], "600");
+}
+
+#[test]
+fn i16_14_no_report_when_every_input_failed() {
+    let out = logstat().arg("/nonexistent/access.log").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "one line naming the path: {err}");
+    assert!(err.contains("/nonexistent/access.log"), "{err}");
+}
+
+#[test]
+fn i16_2_failed_report_write_keeps_the_state_where_it_was() {
+    let env = Env::new();
+    let log = env.write("access.log", many_routes(100));
+    let state = env.path("s.state");
+    let out_dir = env.path("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    // A report's file cannot be created: its name is taken by a directory.
+    std::fs::create_dir(out_dir.join("summary.csv")).unwrap();
+    let run = |dir: &std::path::Path| {
+        logstat()
+            .arg(&log)
+            .args(["-q", "-f", "csv", "-r", "summary", "--state"])
+            .arg(&state)
+            .arg("-o")
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let out = run(&out_dir);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // The next run, with a usable output, still reports all 100 lines.
+    let good = env.path("good");
+    let out = run(&good);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = summary(&std::fs::read_to_string(good.join("summary.csv")).unwrap());
+    assert_eq!(s["requests"], "100");
+}
