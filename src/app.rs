@@ -261,6 +261,11 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         f.flush()?;
     }
 
+    // No input could be opened: no report of nothing, only the errors above
+    // (an input that failed part-way still reports what was read).
+    if run.failed_inputs > 0 && run.files.is_empty() {
+        return Ok(EXIT_INPUT);
+    }
     let mut pending = None;
     if let Some(session) = session {
         let (total, p) = session.finish(&cfg.inputs, &run, &read, settings(cfg))?;
@@ -268,10 +273,6 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         if cfg.state.as_ref().is_some_and(|s| s.1) {
             run = total;
         }
-    }
-    // Every input failed: no report of nothing, only the errors above.
-    if run.failed_inputs > 0 && run.failed_inputs == cfg.inputs.len() {
-        return Ok(EXIT_INPUT);
     }
     let crossed =
         render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;

@@ -393,30 +393,13 @@ impl Stats {
         self.chunk_lines.extend(other.chunk_lines);
     }
 
-    /// Merge everything counted into `total` and start again empty, but keep
-    /// the route keys (with zero counts) so that the next batch finds its
-    /// routes without allocating; the keys are dropped once past `cap`.
-    pub fn drain_into(&mut self, total: &mut Stats, window: Option<i64>, cap: usize) {
-        let mut routes = std::mem::take(&mut self.routes);
+    /// Merge everything counted into `total` and start again empty (the
+    /// worker's scratch buffer is kept).
+    pub fn drain_into(&mut self, total: &mut Stats, window: Option<i64>) {
         let scratch = std::mem::take(&mut self.scratch);
         let done = std::mem::replace(self, Stats::new(window));
         self.scratch = scratch;
         total.merge(done);
-        for (k, rc) in routes.iter_mut() {
-            if rc.counts.requests == 0 {
-                continue;
-            }
-            match total.routes.get_mut(k) {
-                Some(t) => t.merge(rc),
-                None => {
-                    total.routes.insert(k.clone(), std::mem::take(rc));
-                }
-            }
-            *rc = RouteCounts::default();
-        }
-        if routes.len() <= cap {
-            self.routes = routes;
-        }
     }
 
     /// Keep at most `cap` routes: when over, keep the `cap / 2` heaviest
@@ -443,6 +426,11 @@ impl Stats {
         }
         self.routes_pruned += pruned.len() as u64;
         self.route_error += max;
+        // A fresh table sized for what is kept: one that once held a whole
+        // batch's routes stays that large and slows every later merge.
+        if self.routes.capacity() > 4 * cap {
+            self.routes = HashMap::with_capacity(cap);
+        }
         self.routes.extend(all);
     }
 
