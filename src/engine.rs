@@ -621,7 +621,7 @@ struct Workers {
 impl Workers {
     /// Merge what the workers hold into `total` and apply the route bound
     /// (exactly as if merged batch by batch: no bound could have acted in
-    /// between). Workers keep their route keys for the batches to come.
+    /// between). Workers start again empty.
     fn checkpoint(&mut self, ctx: &AddCtx, total: &mut Stats) {
         for w in &mut self.list {
             w.0.drain_into(total, ctx.window);
