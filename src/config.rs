@@ -152,9 +152,25 @@ fn filters(f: &FilterArgs) -> Result<FilterSpec, UsageError> {
         .transpose()
         .map_err(usage)?;
     let pats = |v: &[String]| v.iter().map(|p| Pattern::new(p)).collect::<Vec<_>>();
+    let (since, until) = (time("--since", &f.since)?, time("--until", &f.until)?);
+    // Bounds of one kind that leave no time at all are a mistake, not a
+    // request for zero lines (issue 16 #13).
+    use crate::filter::TimeSpec::{Ago, Instant, Wall};
+    let empty = match (&since, &until) {
+        (Some(Instant(a)), Some(Instant(b))) | (Some(Wall(a)), Some(Wall(b))) => b < a,
+        (Some(Ago(a)), Some(Ago(b))) => b > a,
+        _ => false,
+    };
+    if empty {
+        return Err(usage(format!(
+            "--until {} is earlier than --since {}: no line can match",
+            crate::text::escape(f.until.as_deref().unwrap_or_default().as_bytes()),
+            crate::text::escape(f.since.as_deref().unwrap_or_default().as_bytes())
+        )));
+    }
     Ok(FilterSpec {
-        since: time("--since", &f.since)?,
-        until: time("--until", &f.until)?,
+        since,
+        until,
         relative_to: match f.relative_to {
             RelativeArg::Now => RelativeTo::Now,
             RelativeArg::LastLine => RelativeTo::LastLine,

@@ -128,3 +128,16 @@ fn i16_2_failed_report_write_keeps_the_state_where_it_was() {
     let s = summary(&std::fs::read_to_string(good.join("summary.csv")).unwrap());
     assert_eq!(s["requests"], "100");
 }
+
+#[test]
+fn i16_13_until_before_since_is_a_usage_error() {
+    let env = Env::new();
+    let p = env.write("a.log", many_routes(10));
+    for (since, until) in [("2030-01-01T00:00:00Z", "2020-01-01T00:00:00Z"), ("1h", "2h")] {
+        let out = logstat().arg(&p).args(["-q", "--since", since, "--until", until]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("earlier than --since"));
+    }
+    // In order, the same bounds are fine.
+    logstat().arg(&p).args(["-q", "--since", "2h", "--until", "1h"]).assert().code(0);
+}
