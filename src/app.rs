@@ -16,7 +16,8 @@ use crate::render::terminal::Term;
 use crate::report::records::RecordWriter;
 use crate::report::{self, Ctx, Kind};
 use crate::state::{self, Settings, StateError};
-use crate::stats::window::{auto_width, width_text};
+use crate::stats::window::auto_width;
+use crate::units::width_text;
 
 pub const EXIT_OK: u8 = 0;
 /// An input could not be read; the others were reported.
@@ -79,10 +80,11 @@ pub fn main() -> u8 {
 fn explain(args: ExplainArgs) -> u8 {
     let mut queries = Vec::new();
     for w in &args.what {
-        match crate::explain::parse_query(w) {
+        match crate::status::parse_query(w) {
             Ok(q) => queries.push(q),
             Err(e) => {
-                eprintln!("logstat: explain: {e}");
+                let name = crate::text::escape(w.as_bytes());
+                eprintln!("logstat: explain: {e}; to analyze a log file named like this, write ./{name}");
                 return EXIT_USAGE;
             }
         }
@@ -380,7 +382,7 @@ fn render(
             for k in Kind::ALL {
                 let with_summary = k == Kind::Findings && kinds.contains(&Kind::Summary);
                 if kinds.contains(&k) || with_summary {
-                    report::show(k, &ctx, &mut t)?;
+                    t.view(&report::view(k, &ctx))?;
                 }
             }
         }

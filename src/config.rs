@@ -11,7 +11,7 @@ use crate::filter::{FilterSpec, Pattern, RelativeTo, TimeSpec};
 use crate::format::presets;
 use crate::input::{MmapPolicy, Source, chunk::CHUNK_BYTES, glob};
 use crate::report::Kind;
-use crate::stats::window::parse_width;
+use crate::units::parse_width;
 use crate::zone::Zone;
 
 pub struct Config {
@@ -145,12 +145,8 @@ fn filters(f: &FilterArgs) -> Result<FilterSpec, UsageError> {
         }
         methods.push(m.to_ascii_uppercase().into_bytes());
     }
-    let status = f
-        .status
-        .as_deref()
-        .map(|s| crate::stats::failures::Failures::parse_for("--status", s))
-        .transpose()
-        .map_err(usage)?;
+    let status =
+        f.status.as_deref().map(|s| crate::status::StatusSet::parse("--status", s)).transpose().map_err(usage)?;
     let pats = |v: &[String]| v.iter().map(|p| Pattern::new(p)).collect::<Vec<_>>();
     let (since, until) = (time("--since", &f.since)?, time("--until", &f.until)?);
     // Bounds of one kind that leave no time at all are a mistake, not a
@@ -234,8 +230,8 @@ fn from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> Result<crate::
     Ok(f)
 }
 
-fn usage(s: impl Into<String>) -> UsageError {
-    UsageError(s.into())
+fn usage(e: impl std::fmt::Display) -> UsageError {
+    UsageError(e.to_string())
 }
 
 impl Config {
@@ -284,7 +280,7 @@ impl Config {
             .ok()
             .and_then(|v| v.parse().ok())
             .map(std::time::Duration::from_millis);
-        let failures = crate::stats::failures::Failures::parse(&cli.failures).map_err(usage)?;
+        let failures = crate::status::StatusSet::parse("--failures", &cli.failures).map_err(usage)?;
         let metric = crate::stats::latency::Metric::parse(&cli.latency)
             .ok_or_else(|| usage(format!("--latency '{}': expected auto, request or upstream", cli.latency)))?;
         if cli.threads == Some(0) {

@@ -42,7 +42,7 @@ pub struct Options {
     /// chunk, so a test can truncate a file in the middle of a run.
     pub chunk_delay: Option<std::time::Duration>,
     /// Statuses counted as failures.
-    pub failures: crate::stats::failures::Failures,
+    pub failures: crate::status::StatusSet,
     /// Distinct routes kept before the lightest are folded into `(other routes)`.
     pub max_routes: usize,
     /// The duration kept per class, route and window.

@@ -4,7 +4,7 @@
 
 use crate::input::glob::matches as glob;
 use crate::parse::Record;
-use crate::stats::failures::Failures;
+use crate::status::StatusSet;
 use crate::zone::Zone;
 
 /// A `--since`/`--until` value before the display zone and the log are known.
@@ -32,7 +32,7 @@ impl TimeSpec {
     /// `30m`, `1h`, `2d` (before the reference time).
     pub fn parse(s: &str) -> Result<TimeSpec, String> {
         let s = s.trim();
-        if let Some(w) = crate::stats::window::parse_width(s) {
+        if let Some(w) = crate::units::parse_width(s) {
             return Ok(TimeSpec::Ago(w));
         }
         if let Ok(t) = s.parse::<jiff::Timestamp>() {
@@ -105,7 +105,7 @@ pub struct FilterSpec {
     pub since: Option<TimeSpec>,
     pub until: Option<TimeSpec>,
     pub relative_to: RelativeTo,
-    pub status: Option<Failures>,
+    pub status: Option<StatusSet>,
     /// Upper-case methods.
     pub methods: Vec<Vec<u8>>,
     pub routes: Vec<Pattern>,

@@ -22,4 +22,5 @@ pub mod status;
 pub mod synth;
 pub mod text;
 pub mod threshold;
+pub mod units;
 pub mod zone;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::engine::PROGRESS;
-use crate::report::summary::human_bytes;
+use crate::units::human_bytes;
 
 /// Show nothing for runs expected to be quicker than this many bytes.
 pub const MIN_BYTES: u64 = 256 << 20;

@@ -77,6 +77,11 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// `s` cut to `max` characters (at least 1) with an ellipsis.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_string() } else { s.chars().take(max.max(1) - 1).chain(['…']).collect() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,16 +3,18 @@
 //! aggregate; any crossed one makes the run exit with [`crate::app::EXIT_THRESHOLD`].
 
 use crate::filter::Pattern;
-use crate::stats::latency::ms;
-use crate::stats::{NOTABLE, RouteCounts, Stats, percent};
+use crate::stats::{RouteCounts, Stats};
+use crate::status::{Class, NOTABLE, Query};
+use crate::units::ms;
+use crate::units::percent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
     Requests,
     Failures,
     Malformed,
-    /// Index into `CLASSES` (0 = 1xx … 4 = 5xx).
-    Class(usize),
+    /// A class's share (1xx … 5xx).
+    Class(Class),
     Code(u32),
     /// Latency quantile in ten-thousandths; 10_000 is the maximum.
     Quantile(u64),
@@ -73,9 +75,9 @@ impl Threshold {
             "p99" => Metric::Quantile(9_900),
             "p999" | "p99.9" => Metric::Quantile(9_990),
             "max" => Metric::Quantile(10_000),
-            w => match crate::explain::parse_query(w) {
-                Ok(crate::explain::Query::Class(d)) if (1..=5).contains(&d) => Metric::Class(d as usize - 1),
-                Ok(crate::explain::Query::Code(c)) => Metric::Code(c),
+            w => match crate::status::parse_query(w) {
+                Ok(Query::Class(c)) => Metric::Class(c),
+                Ok(Query::Code(c)) => Metric::Code(c),
                 _ => {
                     return fail(
                         rest,
@@ -91,10 +93,9 @@ impl Threshold {
             if let Metric::Code(c) = metric
                 && !NOTABLE.contains(&c)
             {
-                return fail(
-                    rest,
-                    "per-route thresholds know the codes 401, 403, 404, 429, 444, 499, 503, and classes",
-                );
+                let known: Vec<String> = NOTABLE.iter().map(u32::to_string).collect();
+                let what = format!("per-route thresholds know the codes {}, and classes", known.join(", "));
+                return fail(rest, &what);
             }
         }
         rest = rest[end..].trim_start();
@@ -166,7 +167,7 @@ impl Threshold {
             (Metric::Requests, _) => (total as f64, total.to_string()),
             (Metric::Malformed, v) => ratio(s.malformed_total(), s.lines, v),
             (Metric::Failures, v) => ratio(scope.counts.failures, total, v),
-            (Metric::Class(i), v) => ratio(scope.counts.class[i], total, v),
+            (Metric::Class(c), v) => ratio(scope.counts.class[c.index()], total, v),
             (Metric::Code(c), v) => {
                 let n = if whole {
                     if c < 1000 { s.status[c as usize] } else { s.status_big.get(&c).copied().unwrap_or(0) }
@@ -207,7 +208,7 @@ mod tests {
     #[test]
     fn forms() {
         let t = Threshold::parse("5xx > 1%").unwrap();
-        assert_eq!((t.metric, t.op, t.value), (Metric::Class(4), Op::Gt, Value::Percent(1.0)));
+        assert_eq!((t.metric, t.op, t.value), (Metric::Class(Class::ServerError), Op::Gt, Value::Percent(1.0)));
         let t = Threshold::parse("p99>800ms").unwrap();
         assert_eq!((t.metric, t.value), (Metric::Quantile(9_900), Value::Micros(800_000.0)));
         let t = Threshold::parse("route=/api/* 499 >= 0.5%").unwrap();

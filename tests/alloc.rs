@@ -58,7 +58,7 @@ fn counting_lines_does_not_allocate() {
     // per route and window) under every filter kind.
     let spec = logstat::filter::FilterSpec {
         since: Some(logstat::filter::TimeSpec::Instant(0)),
-        status: Some(logstat::stats::failures::Failures::parse("2xx,4xx").unwrap()),
+        status: Some(logstat::status::StatusSet::parse("--status", "2xx,4xx").unwrap()),
         methods: vec![b"GET".to_vec(), b"POST".to_vec()],
         routes: vec![logstat::filter::Pattern::new("/*")],
         paths: vec![logstat::filter::Pattern::new("/")],

@@ -42,7 +42,7 @@ fn push_cell(s: &mut String, c: &Cell) {
     match c {
         Cell::Int(n) => s.push_str(&n.to_string()),
         Cell::Pct(p) => s.push_str(&format!("{p:.2}")),
-        Cell::Ms(us) => s.push_str(&crate::stats::latency::ms(*us)),
+        Cell::Ms(us) => s.push_str(&crate::units::ms(*us)),
         Cell::Text(t) => push_str(s, t),
         Cell::Null => s.push_str("null"),
     }

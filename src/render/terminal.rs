@@ -3,6 +3,9 @@
 
 use std::io::Write;
 
+use crate::report::{Block, Span, SparkLabel, Tone, View};
+use crate::status::Class;
+
 pub struct Term<'w> {
     out: &'w mut dyn Write,
     color: bool,
@@ -45,39 +48,70 @@ impl<'w> Term<'w> {
         writeln!(self.out)
     }
 
-    /// A line coloured by status class index (0 = 1xx … 5 = other).
-    pub fn class_line(&mut self, s: &str, class: usize) -> std::io::Result<()> {
-        let style = CLASS_COLORS[class.min(5)];
-        if class == 1 { self.line(s) } else { self.styled(style, s) }
+    /// A line coloured by status class (2xx plain).
+    pub fn class_line(&mut self, s: &str, class: Class) -> std::io::Result<()> {
+        let style = CLASS_COLORS[class.index()];
+        if class == Class::Success { self.line(s) } else { self.styled(style, s) }
+    }
+
+    /// A line in a tone.
+    fn toned(&mut self, tone: Tone, s: &str) -> std::io::Result<()> {
+        match tone {
+            Tone::Plain => self.line(s),
+            Tone::Heading => self.heading(s),
+            Tone::Dim => self.dim(s),
+            Tone::Warn => self.warn(s),
+            Tone::Class(c) => self.class_line(s, c),
+        }
     }
 
     /// A horizontal bar for a fraction 0..=1, `width` cells wide.
-    pub fn bar(&self, frac: f64, width: usize, class: usize) -> String {
+    pub fn bar(&self, frac: f64, width: usize, class: Class) -> String {
         let cells = (frac.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
         let mut s: String = "█".repeat(cells / 8);
         if !cells.is_multiple_of(8) {
             s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8 - 1]);
         }
-        if self.color && !s.is_empty() { format!("{}{s}{RESET}", CLASS_COLORS[class.min(5)]) } else { s }
+        if self.color && !s.is_empty() { format!("{}{s}{RESET}", CLASS_COLORS[class.index()]) } else { s }
     }
 
-    /// `s` cut to `max` characters with an ellipsis.
-    pub fn clip(&self, s: &str, max: usize) -> String {
-        if s.chars().count() <= max { s.to_string() } else { s.chars().take(max - 1).chain(['…']).collect() }
+    /// Write a report's view.
+    pub fn view(&mut self, v: &View) -> std::io::Result<()> {
+        for b in &v.blocks {
+            match b {
+                Block::Blank => self.blank()?,
+                Block::Line { tone, spans } => {
+                    let mut s = String::new();
+                    for sp in spans {
+                        match sp {
+                            Span::Text(t) => s.push_str(t),
+                            Span::Bar { frac, width, class } => s.push_str(&self.bar(*frac, *width, *class)),
+                        }
+                    }
+                    self.toned(*tone, &s)?;
+                }
+                Block::Spark { values, label, tone } => {
+                    let width = self.width.saturating_sub(12).max(20);
+                    for (i, part) in values.chunks(width).enumerate() {
+                        let end = match label {
+                            SparkLabel::From(l) => format!("from {}", l.get(i * width).map_or("", String::as_str)),
+                            SparkLabel::Fixed(l) => l.clone(),
+                        };
+                        self.toned(*tone, &format!("  {}  {end}", sparkline(part)))?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// One sparkline character per value, scaled to the maximum.
+pub fn sparkline(values: &[u64]) -> String {
+    let max = values.iter().copied().max().unwrap_or(0);
+    values.iter().map(|&v| if max == 0 || v == 0 { ' ' } else { SPARK[(v * 7).div_ceil(max) as usize] }).collect()
 }
 
 #[cfg(test)]
@@ -86,11 +120,9 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(1_234_567), "1,234,567");
         let mut v = Vec::new();
         let t = Term::new(&mut v, false, 80);
-        assert_eq!(t.bar(0.5, 4, 1), "██");
-        assert_eq!(t.clip("abcdef", 4), "abc…");
+        assert_eq!(t.bar(0.5, 4, Class::Success), "██");
+        assert_eq!(sparkline(&[0, 1, 7]), " ▂█");
     }
 }

@@ -1,8 +1,9 @@
 //! class: requests per status class.
 
-use super::{Cell, Ctx, Table};
-use crate::render::terminal::{Term, thousands};
-use crate::stats::{CLASSES, percent};
+use super::{Cell, Ctx, Span, Table, View};
+use crate::status::{CLASS_NAMES as CLASSES, Class};
+use crate::units::percent;
+use crate::units::thousands;
 
 pub fn table(ctx: &Ctx) -> Table {
     let s = &ctx.run.stats;
@@ -14,16 +15,16 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "class", columns: vec!["class", "count", "percent"], rows }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     let s = &ctx.run.stats;
-    t.heading("Status classes")?;
+    t.heading("Status classes");
     for (i, (c, n)) in CLASSES.iter().zip(s.classes).enumerate() {
         if n == 0 && i == 5 {
             continue;
         }
         let p = percent(n, s.requests());
-        let bar = t.bar(p / 100.0, 30, i);
-        t.line(&format!("  {c:<5} {:>12} {:>6.1}%  {bar}", thousands(n), p))?;
+        let text = format!("  {c:<5} {:>12} {:>6.1}%  ", thousands(n), p);
+        t.spans(vec![Span::Text(text), Span::Bar { frac: p / 100.0, width: 30, class: Class::ALL[i] }]);
     }
-    t.blank()
+    t.blank();
 }

@@ -1,7 +1,7 @@
 //! files: which inputs were read, their formats and line counts.
 
-use super::{Cell, Ctx, Table};
-use crate::render::terminal::{Term, thousands};
+use super::{Cell, Ctx, Table, View};
+use crate::units::thousands;
 
 pub fn table(ctx: &Ctx) -> Table {
     let z = &ctx.run.zone;
@@ -30,16 +30,16 @@ pub fn table(ctx: &Ctx) -> Table {
     }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
-    t.heading(&format!("Files ({})", ctx.run.files.len()))?;
+pub fn show(ctx: &Ctx, t: &mut View) {
+    t.heading(&format!("Files ({})", ctx.run.files.len()));
     for f in &ctx.run.files {
-        let name = t.clip(&crate::text::escape(f.name.as_bytes()), 60);
+        let name = crate::text::clip(&crate::text::escape(f.name.as_bytes()), 60);
         t.line(&format!(
             "  {name:<40} {:<22} {:>12} lines {:>10} malformed",
             f.format,
             thousands(f.lines),
             thousands(f.malformed)
-        ))?;
+        ));
     }
-    t.blank()
+    t.blank();
 }

@@ -18,9 +18,11 @@
 //! | `unregistered-codes` | any status outside the registry | info |
 //! | `malformed-lines` | malformed ≥ 1% of lines | warn |
 
-use super::{Cell, Ctx, Table};
-use crate::render::terminal::{Term, thousands};
-use crate::stats::{POST_REDIRECT, RouteCounts, percent};
+use super::{Cell, Ctx, Table, View};
+use crate::stats::RouteCounts;
+use crate::status::{Class, POST_REDIRECT};
+use crate::units::percent;
+use crate::units::thousands;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
@@ -273,21 +275,21 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "findings", columns: vec!["finding", "severity", "code", "route", "count", "share", "detail"], rows }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     let fs = findings(ctx);
     if fs.is_empty() {
-        return Ok(());
+        return;
     }
-    t.heading("Findings")?;
+    t.heading("Findings");
     for f in fs {
         let class = match f.severity {
-            "critical" => 4,
-            "warn" => 3,
-            _ => 1,
+            "critical" => Class::ServerError,
+            "warn" => Class::ClientError,
+            _ => Class::Success,
         };
-        let route = if f.route.is_empty() { String::new() } else { format!(" {}", t.clip(&f.route, 60)) };
+        let route = if f.route.is_empty() { String::new() } else { format!(" {}", crate::text::clip(&f.route, 60)) };
         let code = if f.code.is_empty() { String::new() } else { format!(" {}", f.code) };
-        t.class_line(&format!("  {:<8} {}{code}{route}: {}", f.severity, f.finding, f.detail), class)?;
+        t.class_line(&format!("  {:<8} {}{code}{route}: {}", f.severity, f.finding, f.detail), class);
     }
-    t.blank()
+    t.blank();
 }

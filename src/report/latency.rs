@@ -5,10 +5,11 @@
 //! `class`, `route` and `window` rows hold the one chosen with `--latency`
 //! (by default `request_time` where logged, else `upstream_time`).
 
-use super::{Cell, Ctx, Table, ms_cells, routes};
-use crate::render::terminal::{Term, thousands};
-use crate::stats::CLASSES;
-use crate::stats::latency::{Hist, ms_short as ms};
+use super::{Cell, Ctx, Table, View, ms_cells, routes};
+use crate::stats::latency::Hist;
+use crate::status::CLASS_NAMES as CLASSES;
+use crate::units::ms_short as ms;
+use crate::units::thousands;
 
 pub const COLUMNS: [&str; 8] = ["scope", "key", "count", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"];
 
@@ -42,7 +43,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "latency", columns: COLUMNS.to_vec(), rows }
 }
 
-fn line(t: &mut Term, label: &str, h: &Hist) -> std::io::Result<()> {
+fn line(t: &mut View, label: &str, h: &Hist) {
     let v = h.summary().unwrap_or_default();
     t.line(&format!(
         "  {:>12} {:>10} {:>10} {:>10} {:>10} {:>10}  {label}",
@@ -55,22 +56,22 @@ fn line(t: &mut Term, label: &str, h: &Hist) -> std::io::Result<()> {
     ))
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     if !has_timings(ctx) {
-        return Ok(());
+        return;
     }
     let s = &ctx.run.stats;
     let tm = &s.timing;
-    t.heading("Latency (ms)")?;
-    t.dim(&format!("  {:>12} {:>10} {:>10} {:>10} {:>10} {:>10}", "requests", "p50", "p90", "p99", "p99.9", "max"))?;
+    t.heading("Latency (ms)");
+    t.dim(&format!("  {:>12} {:>10} {:>10} {:>10} {:>10} {:>10}", "requests", "p50", "p90", "p99", "p99.9", "max"));
     for (name, h) in [("request_time", &tm.request), ("upstream_time", &tm.upstream)] {
         if !h.is_empty() {
-            line(t, name, h)?;
+            line(t, name, h);
         }
     }
     for (c, h) in CLASSES.iter().zip(&tm.class) {
         if !h.is_empty() {
-            line(t, c, h)?;
+            line(t, c, h);
         }
     }
     // The slowest of the busier routes: by p99 among routes with at least
@@ -85,11 +86,11 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
     slow.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
     let top = ctx.top.unwrap_or(10);
     if !slow.is_empty() {
-        t.dim("  slowest routes by p99 (routes with ≥1% of timed requests):")?;
+        t.dim("  slowest routes by p99 (routes with ≥1% of timed requests):");
         for (r, h, _) in slow.iter().take(top) {
-            let route = t.clip(&crate::text::escape(r), 60);
-            line(t, &route, h)?;
+            let route = crate::text::clip(&crate::text::escape(r), 60);
+            line(t, &route, h);
         }
     }
-    t.blank()
+    t.blank();
 }

@@ -13,49 +13,10 @@ pub mod status;
 pub mod summary;
 pub mod windows;
 
+pub mod model;
+
 use crate::engine::Run;
-use crate::render::terminal::Term;
-
-/// One value in a table.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Int(u64),
-    /// A percentage, shown with two decimals.
-    Pct(f64),
-    /// Microseconds, shown as milliseconds with three decimals.
-    Ms(u64),
-    /// Already-escaped text.
-    Text(String),
-    Null,
-}
-
-impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
-        Cell::Text(s.into())
-    }
-
-    /// Escaped text from log bytes.
-    pub fn bytes(b: &[u8]) -> Cell {
-        Cell::Text(crate::text::escape(b))
-    }
-
-    pub fn render(&self) -> String {
-        match self {
-            Cell::Int(n) => n.to_string(),
-            Cell::Pct(p) => format!("{p:.2}"),
-            Cell::Ms(us) => crate::stats::latency::ms(*us),
-            Cell::Text(s) => s.clone(),
-            Cell::Null => String::new(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Table {
-    pub name: &'static str,
-    pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
-}
+pub use model::{Block, Cell, Span, SparkLabel, Table, Tone, View};
 
 /// The reports a user can ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,8 +164,10 @@ pub fn table(kind: Kind, ctx: &Ctx) -> Table {
     }
 }
 
-/// The terminal view of a report.
-pub fn show(kind: Kind, ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+/// The view of a report for people (empty for records).
+pub fn view(kind: Kind, ctx: &Ctx) -> View {
+    let mut v = View::default();
+    let t = &mut v;
     match kind {
         Kind::Summary => summary::show(ctx, t),
         Kind::Files => files::show(ctx, t),
@@ -216,6 +179,7 @@ pub fn show(kind: Kind, ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
         Kind::Sizes => sizes::show(ctx, t),
         Kind::Malformed => malformed::show(ctx, t),
         Kind::Findings => findings::show(ctx, t),
-        Kind::Records => Ok(()),
+        Kind::Records => {}
     }
+    v
 }

@@ -4,7 +4,8 @@
 use crate::parse::Record;
 use crate::parse::time::rfc3339_into;
 use crate::render::{csv::push_field, json::push_str};
-use crate::stats::{CLASSES, class_index, route};
+use crate::stats::route;
+use crate::status::{CLASS_NAMES as CLASSES, class_index};
 use crate::text::escape_into;
 use crate::zone::Zone;
 use std::fmt::Write as _;

@@ -1,8 +1,9 @@
 //! routes: requests per route template, by class, with bytes.
 
-use super::{COUNT_COLUMNS, Cell, Ctx, Table, counts_row};
-use crate::render::terminal::{Term, thousands};
+use super::{COUNT_COLUMNS, Cell, Ctx, Table, View, counts_row};
 use crate::stats::RouteCounts;
+use crate::status::Class;
+use crate::units::thousands;
 
 /// Routes sorted by requests descending, then by route bytes.
 pub fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a RouteCounts)> {
@@ -27,33 +28,33 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "routes", columns: ["route"].into_iter().chain(COUNT_COLUMNS).collect(), rows }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     let v = sorted(ctx);
     let top = ctx.top.unwrap_or(10);
-    t.heading(&format!("Top routes ({} distinct)", thousands(v.len() as u64)))?;
+    t.heading(&format!("Top routes ({} distinct)", thousands(v.len() as u64)));
     // With a custom --failures set, a fail% column shows its rate too.
     let custom = ctx.failures != "5xx";
     let fail_head = if custom { format!(" {:>7}", "fail%") } else { String::new() };
-    t.dim(&format!("  {:>12} {:>7} {:>7}{fail_head}  route", "requests", "4xx%", "5xx%"))?;
+    t.dim(&format!("  {:>12} {:>7} {:>7}{fail_head}  route", "requests", "4xx%", "5xx%"));
     for (r, rc) in v.iter().take(top) {
         let c = &rc.counts;
-        let p4 = crate::stats::percent(c.class[3], c.requests);
-        let p5 = crate::stats::percent(c.class[4], c.requests);
-        let route = t.clip(&crate::text::escape(r), 80);
+        let p4 = crate::units::percent(c.class[3], c.requests);
+        let p5 = crate::units::percent(c.class[4], c.requests);
+        let route = crate::text::clip(&crate::text::escape(r), 80);
         let fail =
-            if custom { format!(" {:>6.1}%", crate::stats::percent(c.failures, c.requests)) } else { String::new() };
+            if custom { format!(" {:>6.1}%", crate::units::percent(c.failures, c.requests)) } else { String::new() };
         let line = format!("  {:>12} {:>6.1}% {:>6.1}%{fail}  {route}", thousands(c.requests), p4, p5);
         let class = if p5 >= 5.0 {
-            4
+            Class::ServerError
         } else if p4 >= 50.0 {
-            3
+            Class::ClientError
         } else {
-            1
+            Class::Success
         };
-        t.class_line(&line, class)?;
+        t.class_line(&line, class);
     }
     if v.len() > top {
-        t.dim(&format!("  … {} more routes", thousands((v.len() - top) as u64)))?;
+        t.dim(&format!("  … {} more routes", thousands((v.len() - top) as u64)));
     }
     let s = &ctx.run.stats;
     if s.other_routes.counts.requests > 0 {
@@ -62,7 +63,7 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
             thousands(s.other_routes.counts.requests),
             thousands(s.routes_pruned),
             thousands(s.route_error)
-        ))?;
+        ));
     }
-    t.blank()
+    t.blank();
 }

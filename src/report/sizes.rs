@@ -1,10 +1,10 @@
 //! sizes: p50, p90, p99, p99.9 and max of response body bytes (overall, per
 //! status class, route and window) and of request length when logged.
 
-use super::{Cell, Ctx, Table};
-use crate::render::terminal::{Term, thousands};
-use crate::stats::CLASSES;
+use super::{Cell, Ctx, Table, View};
 use crate::stats::latency::Hist;
+use crate::status::CLASS_NAMES as CLASSES;
+use crate::units::thousands;
 
 fn row(scope: &str, key: Cell, h: &Hist) -> Vec<Cell> {
     let mut r = vec![Cell::text(scope), key, Cell::Int(h.count())];
@@ -38,14 +38,14 @@ pub fn table(ctx: &Ctx) -> Table {
     }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     let tm = &ctx.run.stats.timing;
     let body = tm.body();
     if body.is_empty() {
-        return Ok(());
+        return;
     }
-    t.heading("Sizes (bytes)")?;
-    t.dim(&format!("  {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}", "requests", "p50", "p90", "p99", "p99.9", "max"))?;
+    t.heading("Sizes (bytes)");
+    t.dim(&format!("  {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}", "requests", "p50", "p90", "p99", "p99.9", "max"));
     let mut line = |label: &str, h: &Hist| {
         let v = h.summary().unwrap_or_default();
         t.line(&format!(
@@ -58,14 +58,14 @@ pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
             v[4]
         ))
     };
-    line("body bytes", &body)?;
+    line("body bytes", &body);
     if !tm.request_length.is_empty() {
-        line("request length", &tm.request_length)?;
+        line("request length", &tm.request_length);
     }
     for (c, h) in CLASSES.iter().zip(&tm.body_class) {
         if !h.is_empty() {
-            line(&format!("body bytes, {c}"), h)?;
+            line(&format!("body bytes, {c}"), h);
         }
     }
-    t.blank()
+    t.blank();
 }

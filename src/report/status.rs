@@ -1,9 +1,10 @@
 //! status: requests per status code, with names from the registry.
 
-use super::{Cell, Ctx, Table};
-use crate::render::terminal::{Term, thousands};
-use crate::stats::{CLASSES, class_index, percent};
+use super::{Cell, Ctx, Table, View};
+use crate::status::{CLASS_NAMES as CLASSES, Class, class_index};
 use crate::status::{label_of, name_of};
+use crate::units::percent;
+use crate::units::thousands;
 
 /// (status, count) sorted by count descending, then code.
 fn sorted(ctx: &Ctx) -> Vec<(Option<u32>, u64)> {
@@ -33,19 +34,19 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "status", columns: vec!["status", "name", "class", "count", "percent"], rows }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     let parsed = ctx.run.stats.requests();
     let v = sorted(ctx);
     let top = ctx.top.unwrap_or(10);
-    t.heading(&format!("Status codes ({} distinct)", v.len()))?;
+    t.heading(&format!("Status codes ({} distinct)", v.len()));
     let labels: Vec<String> = v.iter().take(top).map(|(s, _)| label_of(*s)).collect();
     let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for ((s, n), l) in v.iter().zip(&labels) {
         let line = format!("  {l:<w$} {:>12} {:>6.1}%", thousands(*n), percent(*n, parsed));
-        t.class_line(&line, class_index(*s))?;
+        t.class_line(&line, Class::of(*s));
     }
     if v.len() > top {
-        t.dim(&format!("  … {} more codes (--top N, or --format csv for all)", v.len() - top))?;
+        t.dim(&format!("  … {} more codes (--top N, or --format csv for all)", v.len() - top));
     }
-    t.blank()
+    t.blank();
 }

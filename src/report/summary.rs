@@ -1,9 +1,9 @@
 //! summary: lines, parsed, malformed, bytes, time range.
 
-use super::{Cell, Ctx, Table};
+use super::{Cell, Ctx, Table, View};
 use crate::parse::Reason;
-use crate::render::terminal::{Term, thousands};
-use crate::stats::window::width_text;
+use crate::units::thousands;
+use crate::units::width_text;
 
 pub fn table(ctx: &Ctx) -> Table {
     let s = &ctx.run.stats;
@@ -25,7 +25,7 @@ pub fn table(ctx: &Ctx) -> Table {
         vec![Cell::text("other_routes_requests"), Cell::Int(s.other_routes.counts.requests)],
         vec![Cell::text("route_count_error_bound"), Cell::Int(s.route_error)],
         vec![Cell::text("failures"), Cell::Int(s.failures)],
-        vec![Cell::text("failure_rate"), Cell::Pct(crate::stats::percent(s.failures, s.requests()))],
+        vec![Cell::text("failure_rate"), Cell::Pct(crate::units::percent(s.failures, s.requests()))],
         vec![Cell::text("failure_codes"), Cell::Text(ctx.failures.to_string())],
     ];
     rows.push(vec![Cell::text("excluded"), Cell::Int(s.excluded)]);
@@ -47,54 +47,43 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "summary", columns: vec!["metric", "value"], rows }
 }
 
-pub fn show(ctx: &Ctx, t: &mut Term) -> std::io::Result<()> {
+pub fn show(ctx: &Ctx, t: &mut View) {
     let s = &ctx.run.stats;
     let z = &ctx.run.zone;
     let names: Vec<String> =
         ctx.run.files.iter().map(|f| format!("{} ({})", crate::text::escape(f.name.as_bytes()), f.format)).collect();
-    t.heading(&format!("logstat — {}", names.join(", ")))?;
+    t.heading(&format!("logstat — {}", names.join(", ")));
     t.line(&format!(
         "  {} lines · {} parsed · {} malformed · {} body bytes",
         thousands(s.lines),
         thousands(s.parsed),
         thousands(s.malformed_total()),
-        human_bytes(s.bytes)
-    ))?;
+        crate::units::human_bytes(s.bytes)
+    ));
     if s.excluded > 0 {
         t.line(&format!(
             "  filters kept {} requests and excluded {} parsed lines",
             thousands(s.requests()),
             thousands(s.excluded)
-        ))?;
+        ));
     }
     if let (Some(a), Some(b)) = (s.first, s.last) {
-        t.line(&format!("  {} → {}  ({})", z.rfc3339(a), z.rfc3339(b), z.describe()))?;
+        t.line(&format!("  {} → {}  ({})", z.rfc3339(a), z.rfc3339(b), z.describe()));
     }
     for (name, h) in [("request_time", &s.timing.request), ("upstream_time", &s.timing.upstream)] {
         if let Some(v) = h.summary() {
-            use crate::stats::latency::ms_short as ms;
+            use crate::units::ms_short as ms;
             t.line(&format!(
                 "  {name}: p50 {} ms · p90 {} ms · p99 {} ms · max {} ms",
                 ms(v[0]),
                 ms(v[1]),
                 ms(v[2]),
                 ms(v[4])
-            ))?;
+            ));
         }
     }
     if ctx.run.failed_inputs > 0 {
-        t.warn(&format!("  {} input(s) could not be read (see messages above)", ctx.run.failed_inputs))?;
+        t.warn(&format!("  {} input(s) could not be read (see messages above)", ctx.run.failed_inputs));
     }
-    t.blank()
-}
-
-pub fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 { format!("{b} B") } else { format!("{v:.1} {}", UNITS[u]) }
+    t.blank();
 }

@@ -56,7 +56,7 @@ pub struct Settings {
 impl Settings {
     /// The settings as options, for messages.
     pub fn describe(&self) -> String {
-        let w = self.window.map_or("auto".to_string(), crate::stats::window::width_text);
+        let w = self.window.map_or("auto".to_string(), crate::units::width_text);
         let f = if self.filters.is_empty() { "none".to_string() } else { self.filters.clone() };
         let sizes = if self.sizes { "with" } else { "without" };
         format!(

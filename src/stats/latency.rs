@@ -280,22 +280,6 @@ impl Timing {
     }
 }
 
-/// Microseconds as milliseconds for people: three significant digits or
-/// more (`1011711` → `1012`, `12345` → `12.3`, `1234` → `1.23`).
-pub fn ms_short(us: u64) -> String {
-    let v = us as f64 / 1000.0;
-    match us {
-        100_000.. => format!("{v:.0}"),
-        10_000.. => format!("{v:.1}"),
-        _ => format!("{v:.2}"),
-    }
-}
-
-/// Microseconds as milliseconds with three decimals (`1234` → `1.234`).
-pub fn ms(us: u64) -> String {
-    format!("{}.{:03}", us / 1000, us % 1000)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,11 +316,5 @@ mod tests {
         assert_eq!(ab.summary(), all.summary());
         assert_eq!(b.summary(), all.summary());
         assert_eq!(ab.count(), 5000);
-    }
-
-    #[test]
-    fn millis() {
-        assert_eq!(ms(0), "0.000");
-        assert_eq!(ms(1_234_567), "1234.567");
     }
 }

@@ -4,7 +4,6 @@
 //! keyed by value, the smallest-N malformed samples by position), so the
 //! result is the same whatever the chunking or thread count.
 
-pub mod failures;
 pub mod latency;
 pub mod route;
 pub mod snapshot;
@@ -17,12 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::format::LogFormat;
 use crate::parse::{Malformed, Reason, Record, parse_line};
+use crate::status::{NOTABLE, POST_REDIRECT, StatusSet, class_index, notable_index};
 use crate::zone::Zone;
 use latency::{Hist, Metric, Timing};
 use window::Windows;
-
-/// Status classes in report order: 1xx–5xx, then everything else.
-pub const CLASSES: [&str; 6] = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"];
 
 /// Malformed lines kept as samples (line number and excerpt), per run.
 pub const MAX_SAMPLES: usize = 1_000;
@@ -33,15 +30,6 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Bytes of a malformed line kept for its excerpt.
 pub const EXCERPT_BYTES: usize = 160;
-
-/// Index into [`CLASSES`] of a status (`None` is a logged `-`).
-#[inline]
-pub fn class_index(status: Option<u32>) -> usize {
-    match status {
-        Some(s @ 100..=599) => (s / 100 - 1) as usize,
-        _ => 5,
-    }
-}
 
 /// What one counted request adds to a route or window.
 #[derive(Clone, Copy, Debug)]
@@ -103,29 +91,6 @@ impl Counts {
     }
 }
 
-pub fn percent(n: u64, of: u64) -> f64 {
-    if of == 0 { 0.0 } else { n as f64 * 100.0 / of as f64 }
-}
-
-/// Codes counted per route for findings, in this order; the last slot
-/// counts POST requests answered with 301 or 302.
-pub const NOTABLE: [u32; 7] = [401, 403, 404, 429, 444, 499, 503];
-pub const POST_REDIRECT: usize = NOTABLE.len();
-
-#[inline]
-fn notable_index(status: Option<u32>) -> Option<usize> {
-    match status? {
-        401 => Some(0),
-        403 => Some(1),
-        404 => Some(2),
-        429 => Some(3),
-        444 => Some(4),
-        499 => Some(5),
-        503 => Some(6),
-        _ => None,
-    }
-}
-
 /// What a route keeps: its counts plus the notable codes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteCounts {
@@ -165,7 +130,7 @@ pub struct AddCtx<'a> {
     pub zone: &'a Zone,
     pub file: u32,
     pub window: Option<i64>,
-    pub failures: &'a failures::Failures,
+    pub failures: &'a StatusSet,
     /// Route bound (see [`Stats::bound_routes`]).
     pub max_routes: usize,
     /// The duration kept per class, route and window.

@@ -214,48 +214,12 @@ pub fn auto_width(span_seconds: i64, bucket_width: i64) -> i64 {
     if w % bucket_width == 0 { w } else { (w / bucket_width + 1) * bucket_width }
 }
 
-/// Parse `30s`, `1m`, `5m`, `1h`, `1d`: N followed by s, m, h or d.
-pub fn parse_width(s: &str) -> Option<i64> {
-    // The unit is the last character, which may be any character at all.
-    let unit_at = s.char_indices().last()?.0;
-    let (num, unit) = s.split_at(unit_at);
-    let n: i64 = num.parse().ok().filter(|n| *n > 0)?;
-    let mul = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    n.checked_mul(mul).filter(|w| *w <= 366 * 86_400)
-}
-
-/// `90` → `1m30s`-style text for window widths.
-pub fn width_text(w: i64) -> String {
-    match w {
-        w if w % 86_400 == 0 => format!("{}d", w / 86_400),
-        w if w % 3_600 == 0 => format!("{}h", w / 3_600),
-        w if w % 60 == 0 => format!("{}m", w / 60),
-        w => format!("{w}s"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn widths() {
-        assert_eq!(parse_width("5m"), Some(300));
-        assert_eq!(parse_width("1d"), Some(86_400));
-        assert_eq!(parse_width("90s"), Some(90));
-        assert_eq!(parse_width("0m"), None);
-        assert_eq!(parse_width("m"), None);
-        assert_eq!(parse_width("5x"), None);
-        assert_eq!(parse_width("5µ"), None);
-        assert_eq!(parse_width("é"), None);
-        assert_eq!(parse_width(""), None);
-        assert_eq!(width_text(900), "15m");
         assert_eq!(auto_width(3_600, 60), 60);
         assert_eq!(auto_width(86_400, 60), 300);
         assert_eq!(auto_width(30 * 86_400, 60), 21_600);
