@@ -6,7 +6,6 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use logstat::format::presets::preset;
 use logstat::parse::parse_line;
-use logstat::stats::Stats;
 use logstat::synth::Generator;
 use logstat::zone::Zone;
 
@@ -50,22 +49,22 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
     let real = sample_real(8 << 20);
     let filter = logstat::filter::Filter::default();
     let opts = logstat::engine::Options::default();
-    let ctx = opts.add_ctx(&fmt, &zone, 0, &filter);
+    let ctx = opts.scan_ctx(&fmt, &zone, 0, &filter);
     let mut g = c.benchmark_group("chunk_to_stats");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(20);
     g.bench_function("combined_8MiB", |b| {
         b.iter(|| {
-            let mut s = Stats::new(None);
-            s.add_chunk(&ctx, 0, black_box(text.as_bytes()), |_, _| {});
-            s.parsed
+            let mut s = logstat::engine::Scanner::new(None);
+            s.chunk(&ctx, 0, black_box(text.as_bytes()), |_, _| {});
+            s.stats.parsed
         })
     });
     g.bench_function("real_shaped_8MiB", |b| {
         b.iter(|| {
-            let mut s = Stats::new(None);
-            s.add_chunk(&ctx, 0, black_box(real.as_bytes()), |_, _| {});
-            s.parsed
+            let mut s = logstat::engine::Scanner::new(None);
+            s.chunk(&ctx, 0, black_box(real.as_bytes()), |_, _| {});
+            s.stats.parsed
         })
     });
     g.finish();

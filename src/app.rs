@@ -12,8 +12,8 @@ use crate::config::{Config, MergeConfig, Output};
 use crate::engine::{self, Notice, Options, RecordsOut, Run};
 use crate::error::OutputError;
 use crate::input::Source;
+use crate::render::records::RecordWriter;
 use crate::render::terminal::Term;
-use crate::report::records::RecordWriter;
 use crate::report::{self, Ctx, Kind};
 use crate::state::{self, Settings, StateError};
 use crate::stats::window::auto_width;
@@ -240,22 +240,23 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     // Records stream while the inputs are read.
     let want_records = cfg.out.reports.contains(&Kind::Records);
     let mut records_file = None;
-    let records = if want_records {
-        let writer = match cfg.out.output {
-            OutFormat::Json => RecordWriter::Json,
-            _ => RecordWriter::Csv { raw: cfg.out.raw_csv },
-        };
-        let sink: &mut dyn Write = match &cfg.out.output_dir {
-            Some(dir) => {
-                let name = if writer == RecordWriter::Json { "records.jsonl" } else { "records.csv" };
-                records_file.insert(create(dir, name)?)
-            }
-            None => &mut out,
-        };
-        sink.write_all(&writer.header())?;
-        Some(RecordsOut { writer, out: sink })
-    } else {
-        None
+    let writer = want_records.then_some(match cfg.out.output {
+        OutFormat::Json => RecordWriter::Json,
+        _ => RecordWriter::Csv { raw: cfg.out.raw_csv },
+    });
+    let records = match &writer {
+        Some(w) => {
+            let sink: &mut dyn Write = match &cfg.out.output_dir {
+                Some(dir) => {
+                    let name = if *w == RecordWriter::Json { "records.jsonl" } else { "records.csv" };
+                    records_file.insert(create(dir, name)?)
+                }
+                None => &mut out,
+            };
+            sink.write_all(&engine::RecordSink::header(w))?;
+            Some(RecordsOut { sink: w, out: sink })
+        }
+        None => None,
     };
     init_threads(cfg.threads, cfg.out.quiet);
     let (mut run, read) = engine::run_spans(&cfg.inputs, &spans, &opts, &mut |n| notice(cfg, n), records)?;

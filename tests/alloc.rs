@@ -6,7 +6,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use logstat::format::presets::preset;
-use logstat::stats::Stats;
 use logstat::zone::Zone;
 
 struct Counting;
@@ -38,13 +37,13 @@ fn allocs_when_warm(timings: bool, filter: &logstat::filter::Filter, format: &st
     let fmt = preset(format).unwrap();
     let zone = Zone::Fixed(0);
     let opts = logstat::engine::Options { sizes: true, ..Default::default() };
-    let ctx = opts.add_ctx(&fmt, &zone, 0, filter);
-    let mut s = Stats::new(None);
-    s.add_chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, histograms, buffers
+    let ctx = opts.scan_ctx(&fmt, &zone, 0, filter);
+    let mut s = logstat::engine::Scanner::new(None);
+    s.chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, histograms, buffers
     let before = ALLOCS.load(Ordering::Relaxed);
-    s.add_chunk(&ctx, 1, text.as_bytes(), |_, _| {});
+    s.chunk(&ctx, 1, text.as_bytes(), |_, _| {});
     let allocs = ALLOCS.load(Ordering::Relaxed) - before;
-    assert_eq!(s.parsed as usize, 2 * lines);
+    assert_eq!(s.stats.parsed as usize, 2 * lines);
     (allocs, lines)
 }
 

@@ -4,7 +4,6 @@
 //! and Apache `LogFormat` strings compile to, so the parser has one engine.
 
 pub mod apache;
-pub mod detect;
 pub mod nginx;
 pub mod presets;
 

@@ -3,8 +3,10 @@
 //! Nothing here allocates: a [`Record`] borrows from the line, numbers are
 //! parsed once, and a line that does not fit is a [`Malformed`] with a reason.
 
+pub mod detect;
 pub mod record;
 pub mod request;
+pub mod route;
 pub mod time;
 
 use memchr::{memchr, memchr2};

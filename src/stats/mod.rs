@@ -1,11 +1,11 @@
-//! Aggregation: `Stats::add` per record, `Stats::merge` per worker.
+//! Aggregation: `Stats::add` counts one record (the engine parses and
+//! filters), `Stats::merge` folds workers together.
 //!
 //! Every part merges exactly and order-independently (sums, min/max, maps
 //! keyed by value, the smallest-N malformed samples by position), so the
 //! result is the same whatever the chunking or thread count.
 
 pub mod latency;
-pub mod route;
 pub mod snapshot;
 pub mod window;
 
@@ -14,8 +14,7 @@ use std::collections::BTreeMap;
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::format::LogFormat;
-use crate::parse::{Malformed, Reason, Record, parse_line};
+use crate::parse::{Malformed, Reason, Record};
 use crate::status::{NOTABLE, POST_REDIRECT, StatusSet, class_index, notable_index};
 use crate::zone::Zone;
 use latency::{Hist, Metric, Timing};
@@ -124,19 +123,15 @@ pub struct Sample {
     pub excerpt: Box<[u8]>,
 }
 
-/// What one record needs besides itself.
-pub struct AddCtx<'a> {
-    pub format: &'a LogFormat,
+/// What counting a record needs besides the record.
+#[derive(Clone, Copy)]
+pub struct CountCtx<'a> {
+    /// The display zone: windows align to its wall clock.
     pub zone: &'a Zone,
-    pub file: u32,
-    pub window: Option<i64>,
+    /// Statuses counted as failures.
     pub failures: &'a StatusSet,
-    /// Route bound (see [`Stats::bound_routes`]).
-    pub max_routes: usize,
     /// The duration kept per class, route and window.
     pub metric: Metric,
-    /// Records failing it are counted as `excluded` only.
-    pub filter: &'a crate::filter::Filter,
     /// Keep body-size histograms per route and window.
     pub sizes: bool,
 }
@@ -176,8 +171,6 @@ pub struct Stats {
     /// (chunk index, lines in it), to turn chunk-relative line numbers into
     /// file line numbers once all chunks are in.
     chunk_lines: Vec<(u32, u64)>,
-    /// Reused buffer for route normalisation (not part of the result).
-    scratch: Vec<u8>,
 }
 
 impl Stats {
@@ -203,7 +196,6 @@ impl Stats {
             windows: Windows::new(window),
             timing: Timing::default(),
             chunk_lines: Vec::new(),
-            scratch: Vec::with_capacity(256),
         }
     }
 
@@ -216,58 +208,26 @@ impl Stats {
         self.parsed - self.excluded
     }
 
-    /// Parse and count every line of one chunk. `chunk` numbers chunks in
-    /// file order; `on_record` sees each parsed record with its line number
-    /// within the chunk (1-based). Returns the number of lines seen.
+    /// Note that chunk number `chunk` of the current input held `lines`
+    /// lines (each counted by [`Stats::add`], [`Stats::add_excluded`] or
+    /// [`Stats::add_malformed`]).
     #[inline]
-    pub fn add_chunk<F: FnMut(u64, &Record)>(
-        &mut self,
-        ctx: &AddCtx,
-        chunk: u32,
-        data: &[u8],
-        mut on_record: F,
-    ) -> u64 {
-        let mut n = 0u64;
-        let mut start = 0;
-        let mut line = |n: u64, bytes: &[u8], s: &mut Stats| match parse_bounded(ctx.format, bytes) {
-            Ok(rec) => {
-                if s.add(&rec, ctx) {
-                    on_record(n, &rec);
-                }
-            }
-            Err(m) => s.add_malformed(ctx.file, chunk, n, m, bytes),
-        };
-        for nl in memchr::memchr_iter(b'\n', data) {
-            n += 1;
-            line(n, &data[start..nl], self);
-            start = nl + 1;
-        }
-        if start < data.len() {
-            n += 1;
-            line(n, &data[start..], self);
-        }
-        self.lines += n;
-        self.chunk_lines.push((chunk, n));
-        n
+    pub fn add_lines(&mut self, chunk: u32, lines: u64) {
+        self.lines += lines;
+        self.chunk_lines.push((chunk, lines));
     }
 
-    /// Count one parsed record, or only as `excluded` when the filters
-    /// leave it out; true when counted.
+    /// A parsed line the filters left out.
     #[inline]
-    pub fn add(&mut self, rec: &Record, ctx: &AddCtx) -> bool {
+    pub fn add_excluded(&mut self) {
         self.parsed += 1;
-        // The route once, for the filters and the route table.
-        let key: &[u8] = match rec.method {
-            Some(_) => {
-                route::normalize(rec.target, &mut self.scratch);
-                &self.scratch
-            }
-            None => route::NO_ROUTE,
-        };
-        if ctx.filter.active && !ctx.filter.keep(rec, key) {
-            self.excluded += 1;
-            return false;
-        }
+        self.excluded += 1;
+    }
+
+    /// Count one parsed record the filters kept, under route key `route`.
+    #[inline]
+    pub fn add(&mut self, rec: &Record, route: &[u8], ctx: &CountCtx) {
+        self.parsed += 1;
         let failed = ctx.failures.contains(rec.status);
         self.failures += failed as u64;
         let class = class_index(rec.status);
@@ -286,9 +246,9 @@ impl Stats {
             self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
             self.windows.add(ctx.zone.wall(t.unix), &hit);
         }
-        let rc = match self.routes.get_mut(key) {
+        let rc = match self.routes.get_mut(route) {
             Some(rc) => rc,
-            None => self.routes.entry(key.into()).or_default(),
+            None => self.routes.entry(route.into()).or_default(),
         };
         rc.counts.add(&hit);
         if let Some(i) = notable_index(rec.status) {
@@ -296,9 +256,10 @@ impl Stats {
         } else if matches!(rec.status, Some(301 | 302)) && rec.method == Some(b"POST") {
             rc.notable[POST_REDIRECT] += 1;
         }
-        true
     }
 
+    /// Count a line that could not be parsed, keeping the first
+    /// [`MAX_SAMPLES`] as samples.
     pub fn add_malformed(&mut self, file: u32, chunk: u32, local_line: u64, m: Malformed, line: &[u8]) {
         self.malformed[m.reason.index()] += 1;
         if self.samples.len() < MAX_SAMPLES {
@@ -358,12 +319,9 @@ impl Stats {
         self.chunk_lines.extend(other.chunk_lines);
     }
 
-    /// Merge everything counted into `total` and start again empty (the
-    /// worker's scratch buffer is kept).
+    /// Merge everything counted into `total` and start again empty.
     pub fn drain_into(&mut self, total: &mut Stats, window: Option<i64>) {
-        let scratch = std::mem::take(&mut self.scratch);
         let done = std::mem::replace(self, Stats::new(window));
-        self.scratch = scratch;
         total.merge(done);
     }
 
@@ -430,15 +388,6 @@ impl Stats {
         }
         v
     }
-}
-
-/// `parse_line`, with lines over [`MAX_LINE_BYTES`] rejected unread.
-#[inline]
-fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
-    if line.len() > MAX_LINE_BYTES {
-        return Err(Malformed { reason: Reason::TooLong, field: None });
-    }
-    parse_line(fmt, line)
 }
 
 fn merge_routes(into: &mut HashMap<Box<[u8]>, RouteCounts>, from: HashMap<Box<[u8]>, RouteCounts>) {

@@ -1,8 +1,8 @@
 //! Picking a preset from the first lines of an input.
 
-use super::LogFormat;
-use super::presets::{NAMES, preset};
-use crate::parse::parse_line;
+use super::parse_line;
+use crate::format::LogFormat;
+use crate::format::presets::{NAMES, preset};
 
 /// Lines examined.
 pub const SAMPLE_LINES: usize = 200;

@@ -1,0 +1,102 @@
+//! The line loop: split a chunk into lines, parse each, apply the filters,
+//! and hand each record kept to [`Stats::add`], which only counts.
+
+use crate::filter::Filter;
+use crate::format::LogFormat;
+use crate::parse::{Malformed, Reason, Record, parse_line, route};
+use crate::stats::{CountCtx, MAX_LINE_BYTES, Stats};
+use crate::zone::Zone;
+
+/// Where `--report records` output is encoded: one record at a time, into a
+/// chunk's buffer that the engine writes in file order. Implemented by the
+/// outputs (`render::records`); the engine knows only this trait.
+pub trait RecordSink: Sync {
+    /// What goes before the first record (a CSV header).
+    fn header(&self) -> Vec<u8>;
+    /// Append record `rec`, line `line` of input `file`, to `out`.
+    fn write(&self, out: &mut Vec<u8>, file: &str, line: u64, rec: &Record, zone: &Zone);
+}
+
+/// What scanning one input's chunks needs.
+#[derive(Clone, Copy)]
+pub struct ScanCtx<'a> {
+    /// The input's format.
+    pub format: &'a LogFormat,
+    /// Records failing it are counted as `excluded` only.
+    pub filter: &'a Filter,
+    /// The input's number (argument order).
+    pub file: u32,
+    /// Window width in seconds, or automatic.
+    pub window: Option<i64>,
+    /// Route bound (see [`Stats::bound_routes`]).
+    pub max_routes: usize,
+    /// What counting needs.
+    pub count: CountCtx<'a>,
+}
+
+/// A worker's reusable state: its counts and the route buffer.
+pub struct Scanner {
+    /// What this worker counted.
+    pub stats: Stats,
+    /// Route normalisation buffer, reused from line to line.
+    route: Vec<u8>,
+}
+
+impl Scanner {
+    /// An empty scanner for windows of `window`.
+    pub fn new(window: Option<i64>) -> Scanner {
+        Scanner { stats: Stats::new(window), route: Vec::with_capacity(256) }
+    }
+
+    /// Parse, filter and count every line of one chunk. `chunk` numbers
+    /// chunks in file order; `on_record` sees each counted record with its
+    /// line number within the chunk (1-based). Returns the number of lines.
+    #[inline]
+    pub fn chunk<F: FnMut(u64, &Record)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], mut on_record: F) -> u64 {
+        let mut n = 0u64;
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', data) {
+            n += 1;
+            self.line(ctx, chunk, n, &data[start..nl], &mut on_record);
+            start = nl + 1;
+        }
+        if start < data.len() {
+            n += 1;
+            self.line(ctx, chunk, n, &data[start..], &mut on_record);
+        }
+        self.stats.add_lines(chunk, n);
+        n
+    }
+
+    #[inline(always)]
+    fn line<F: FnMut(u64, &Record)>(&mut self, ctx: &ScanCtx, chunk: u32, n: u64, bytes: &[u8], on_record: &mut F) {
+        match parse_bounded(ctx.format, bytes) {
+            Ok(rec) => {
+                // The route once, for the filters and the route table.
+                let key: &[u8] = match rec.method {
+                    Some(_) => {
+                        route::normalize(rec.target, &mut self.route);
+                        &self.route
+                    }
+                    None => route::NO_ROUTE,
+                };
+                if ctx.filter.active && !ctx.filter.keep(&rec, key) {
+                    self.stats.add_excluded();
+                } else {
+                    self.stats.add(&rec, key, &ctx.count);
+                    on_record(n, &rec);
+                }
+            }
+            Err(m) => self.stats.add_malformed(ctx.file, chunk, n, m, bytes),
+        }
+    }
+}
+
+/// `parse_line`, with lines over [`MAX_LINE_BYTES`] rejected unread.
+#[inline]
+fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(Malformed { reason: Reason::TooLong, field: None });
+    }
+    parse_line(fmt, line)
+}
