@@ -10,7 +10,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command, ExplainArgs, OutFormat};
 use crate::config::{Config, MergeConfig, Output};
 use crate::engine::{self, Notice, Options, RecordsOut, Run};
-use crate::error::OutputError;
+use crate::error::{OutputError, UsageError};
 use crate::input::Source;
 use crate::render::records::RecordWriter;
 use crate::render::terminal::Term;
@@ -30,6 +30,8 @@ pub const EXIT_THRESHOLD: u8 = 3;
 /// What can end a run early, printed once as `logstat: …`.
 #[derive(Debug, thiserror::Error)]
 enum AppError {
+    #[error(transparent)]
+    Usage(#[from] UsageError),
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]
@@ -70,6 +72,10 @@ pub fn main() -> u8 {
     match result {
         Ok(code) => code,
         Err(AppError::Output(OutputError::Io(e))) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(AppError::Usage(e)) => {
+            eprintln!("logstat: {e}");
+            EXIT_USAGE
+        }
         Err(e) => {
             eprintln!("logstat: {e}");
             EXIT_INPUT
@@ -308,21 +314,20 @@ fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
         std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.clone(), source })?;
     }
     if cfg.out.reports.contains(&Kind::Records) {
-        eprintln!("logstat: merge: records are not kept in state files; choose other reports");
-        return Ok(EXIT_USAGE);
+        return Err(UsageError("merge: records are not kept in state files; choose other reports".into()).into());
     }
     let (run, settings) = state::merge(&cfg.states)?;
     let kept = run.stats.windows.width;
     if let Some(w) = cfg.window
         && w % kept != 0
     {
-        eprintln!(
-            "logstat: merge: --window {}: the states hold {} windows; choose a multiple of {}",
+        let msg = format!(
+            "merge: --window {}: the states hold {} windows; choose a multiple of {}",
             width_text(w),
             width_text(kept),
             width_text(kept)
         );
-        return Ok(EXIT_USAGE);
+        return Err(UsageError(msg).into());
     }
     if let Some(path) = &cfg.out.save_state {
         state::save(path, &run, settings.clone())?;

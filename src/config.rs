@@ -11,6 +11,7 @@ use crate::filter::{FilterSpec, Pattern, RelativeTo, TimeSpec};
 use crate::format::presets;
 use crate::input::{MmapPolicy, Source, chunk::CHUNK_BYTES, glob};
 use crate::report::Kind;
+use crate::stats::latency::Metric;
 use crate::units::parse_width;
 use crate::zone::Zone;
 
@@ -49,18 +50,7 @@ pub struct MergeConfig {
 
 impl MergeConfig {
     pub fn from_args(a: crate::cli::MergeArgs) -> Result<MergeConfig, UsageError> {
-        let window = a
-            .window
-            .as_deref()
-            .map(|w| {
-                parse_width(w).ok_or_else(|| {
-                    usage(format!(
-                        "--window '{}': expected N followed by s, m, h or d (5m, 1h)",
-                        crate::text::escape(w.as_bytes())
-                    ))
-                })
-            })
-            .transpose()?;
+        let window = a.window.as_deref().map(parse_window).transpose()?;
         Ok(MergeConfig { states: a.states, window, out: Output::from_args(a.out)? })
     }
 }
@@ -230,6 +220,28 @@ fn from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> Result<crate::
     Ok(f)
 }
 
+/// `--latency`: which duration feeds the percentiles.
+fn parse_metric(s: &str) -> Result<Metric, UsageError> {
+    match s {
+        "auto" => Ok(Metric::Auto),
+        "request" | "request_time" => Ok(Metric::Request),
+        "upstream" | "upstream_time" => Ok(Metric::Upstream),
+        _ => {
+            Err(usage(format!("--latency '{}': expected auto, request or upstream", crate::text::escape(s.as_bytes()))))
+        }
+    }
+}
+
+/// `--window` of a run or a merge: one parser, one message.
+fn parse_window(w: &str) -> Result<i64, UsageError> {
+    parse_width(w).ok_or_else(|| {
+        usage(format!(
+            "invalid --window '{}' (N followed by s, m, h or d, e.g. 5m; at most 366d)",
+            crate::text::escape(w.as_bytes())
+        ))
+    })
+}
+
 fn usage(e: impl std::fmt::Display) -> UsageError {
     UsageError(e.to_string())
 }
@@ -263,15 +275,7 @@ impl Config {
             Some(path) => FormatChoice::Fixed(from_nginx_conf(path, cli.log_name.as_deref())?),
             None => format_choice(&cli.log_format)?,
         };
-        let window = match &cli.window {
-            None => None,
-            Some(w) => Some(parse_width(w).ok_or_else(|| {
-                usage(format!(
-                    "invalid --window '{}' (N followed by s, m, h or d, e.g. 5m; at most 366d)",
-                    crate::text::escape(w.as_bytes())
-                ))
-            })?),
-        };
+        let window = cli.window.as_deref().map(parse_window).transpose()?;
         let zone = match &cli.tz {
             None => None,
             Some(z) => Some(Zone::parse(z).map_err(usage)?),
@@ -281,8 +285,7 @@ impl Config {
             .and_then(|v| v.parse().ok())
             .map(std::time::Duration::from_millis);
         let failures = crate::status::StatusSet::parse("--failures", &cli.failures).map_err(usage)?;
-        let metric = crate::stats::latency::Metric::parse(&cli.latency)
-            .ok_or_else(|| usage(format!("--latency '{}': expected auto, request or upstream", cli.latency)))?;
+        let metric = parse_metric(&cli.latency)?;
         if cli.threads == Some(0) {
             return Err(usage("--threads must be at least 1"));
         }

@@ -1,6 +1,6 @@
 //! `--fail-if` thresholds: `5xx > 1%`, `499 > 0.5%`, `p99 > 800ms`,
 //! `requests < 100`, `route=/api/* 5xx > 2%`. Checked against the final
-//! aggregate; any crossed one makes the run exit with [`crate::app::EXIT_THRESHOLD`].
+//! aggregate; any crossed one makes the run exit with code 3.
 
 use crate::filter::Pattern;
 use crate::stats::{RouteCounts, Stats};

@@ -200,15 +200,6 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub fn parse(s: &str) -> Option<Metric> {
-        match s {
-            "auto" => Some(Metric::Auto),
-            "request" | "request_time" => Some(Metric::Request),
-            "upstream" | "upstream_time" => Some(Metric::Upstream),
-            _ => None,
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Metric::Auto => "auto",
