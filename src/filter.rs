@@ -27,10 +27,19 @@ pub enum RelativeTo {
     LastLine,
 }
 
+/// A `--since`/`--until` value that is not a time.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{}' is not a time: use RFC 3339 (2024-10-10T14:00:00+02:00), '2024-10-10 14:00' (display zone), \
+     or a duration back from now (30m, 1h, 2d)",
+    crate::text::escape(.0.as_bytes())
+)]
+pub struct TimeError(pub String);
+
 impl TimeSpec {
     /// `2024-10-10T14:00:00+02:00`, `2024-10-10 14:00`, `2024-10-10`, or
     /// `30m`, `1h`, `2d` (before the reference time).
-    pub fn parse(s: &str) -> Result<TimeSpec, String> {
+    pub fn parse(s: &str) -> Result<TimeSpec, TimeError> {
         let s = s.trim();
         if let Some(w) = crate::units::parse_width(s) {
             return Ok(TimeSpec::Ago(w));
@@ -43,11 +52,7 @@ impl TimeSpec {
             let secs = dt.hour() as i64 * 3_600 + dt.minute() as i64 * 60 + dt.second() as i64;
             return Ok(TimeSpec::Wall(days * 86_400 + secs));
         }
-        Err(format!(
-            "'{}' is not a time: use RFC 3339 (2024-10-10T14:00:00+02:00), '2024-10-10 14:00' (display zone), \
-             or a duration back from now (30m, 1h, 2d)",
-            crate::text::escape(s.as_bytes())
-        ))
+        Err(TimeError(s.to_string()))
     }
 
     /// The instant, given the display zone and the reference for `Ago`.

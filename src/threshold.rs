@@ -45,13 +45,33 @@ pub struct Threshold {
     pub value: Value,
 }
 
+/// A `--fail-if` expression that cannot be read: where and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThresholdError {
+    /// The whole expression.
+    pub expr: String,
+    /// The text where reading stopped (empty: the end).
+    pub at: String,
+    /// What was expected there.
+    pub expected: String,
+}
+
+impl std::fmt::Display for ThresholdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let esc = |s: &str| crate::text::escape(s.as_bytes());
+        let at = if self.at.is_empty() { "the end".to_string() } else { format!("'{}'", esc(&self.at)) };
+        write!(f, "--fail-if '{}': at {at}: {} ({FORMS})", esc(&self.expr), self.expected)
+    }
+}
+
+impl std::error::Error for ThresholdError {}
+
 const FORMS: &str = "e.g. '5xx > 1%', '499 > 0.5%', 'p99 > 800ms', 'requests < 100', 'route=/api/* 5xx > 2%'";
 
 impl Threshold {
-    pub fn parse(expr: &str) -> Result<Threshold, String> {
+    pub fn parse(expr: &str) -> Result<Threshold, ThresholdError> {
         let fail = |rest: &str, what: &str| {
-            let at = if rest.trim().is_empty() { "the end".to_string() } else { format!("'{}'", rest.trim()) };
-            Err(format!("--fail-if '{}': at {at}: {what} ({FORMS})", crate::text::escape(expr.as_bytes())))
+            Err(ThresholdError { expr: expr.to_string(), at: rest.trim().to_string(), expected: what.to_string() })
         };
         let mut rest = expr.trim_start();
         let mut route = None;
@@ -216,7 +236,7 @@ mod tests {
         assert_eq!(Threshold::parse("requests < 100").unwrap().op, Op::Lt);
         for bad in ["5xx >", "5xx ~ 1%", "teapot > 1", "p99 > 800", "requests < 10%", "5xx > 1x%", "route= 5xx > 1"] {
             let e = Threshold::parse(bad).unwrap_err();
-            assert!(e.contains("at "), "{bad}: {e}");
+            assert!(e.to_string().contains("at "), "{bad}: {e}");
         }
         assert!(Threshold::parse("route=/x 418 > 1").is_err());
     }

@@ -12,9 +12,14 @@ pub enum Zone {
     Named(TimeZone),
 }
 
+/// A `--tz` value (or a state file's zone) that names no zone logstat knows.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone '{}' (use UTC, local, +HH:MM or an IANA name)", crate::text::escape(.0.as_bytes()))]
+pub struct ZoneError(pub String);
+
 impl Zone {
     /// `UTC`, `local`, `+05:30` / `-0700`, or an IANA name (`Europe/Berlin`).
-    pub fn parse(s: &str) -> Result<Zone, String> {
+    pub fn parse(s: &str) -> Result<Zone, ZoneError> {
         if s.eq_ignore_ascii_case("utc") || s == "Z" {
             return Ok(Zone::Fixed(0));
         }
@@ -24,9 +29,7 @@ impl Zone {
         if let Some(off) = parse_offset(s) {
             return Ok(Zone::Fixed(off));
         }
-        TimeZone::get(s)
-            .map(Zone::Named)
-            .map_err(|_| format!("unknown time zone '{s}' (use UTC, local, +HH:MM or an IANA name)"))
+        TimeZone::get(s).map(Zone::Named).map_err(|_| ZoneError(s.to_string()))
     }
 
     /// UTC offset in seconds at an instant.

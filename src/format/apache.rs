@@ -7,7 +7,7 @@
 //! `%U%q` is read as one target. Other `%{format}t` strftime formats are
 //! matched but not read as the time.
 
-use super::{Field, Item, LogFormat, Unit};
+use super::{Field, FormatError, Item, LogFormat, Unit};
 
 /// httpd.conf writes quotes inside the format as `\"`.
 fn unescape(s: &str) -> String {
@@ -29,7 +29,7 @@ fn unescape(s: &str) -> String {
     out
 }
 
-fn directive(letter: char, arg: Option<&str>) -> Result<Vec<Item>, String> {
+fn directive(letter: char, arg: Option<&str>) -> Result<Vec<Item>, FormatError> {
     let f = |x| Ok(vec![Item::Field(x)]);
     match (letter, arg) {
         ('h' | 'a', _) => f(Field::Client),
@@ -56,16 +56,18 @@ fn directive(letter: char, arg: Option<&str>) -> Result<Vec<Item>, String> {
         ('A' | 'q' | 'p' | 'P' | 'O' | 'S' | 'X' | 'k' | 'L' | 'R' | 'f' | 'i' | 'o' | 'e' | 'n' | 'C' | 'x', _) => {
             f(Field::Opaque)
         }
-        (c, _) => Err(format!("unknown LogFormat directive %{c}")),
+        (c, _) => Err(FormatError::UnknownDirective(c)),
     }
 }
 
 /// Compile a `LogFormat` string.
-pub fn compile(spec: &str) -> Result<LogFormat, String> {
+pub fn compile(spec: &str) -> Result<LogFormat, FormatError> {
     let text = unescape(spec);
     let mut body: Vec<Item> = Vec::new();
     let mut lit = String::new();
     let mut chars = text.chars().peekable();
+    // The last directive, as written, for messages.
+    let mut last: Option<(char, Option<String>)> = None;
     while let Some(c) = chars.next() {
         if c != '%' {
             lit.push(c);
@@ -87,7 +89,7 @@ pub fn compile(spec: &str) -> Result<LogFormat, String> {
         } else {
             None
         };
-        let letter = chars.next().ok_or("the format ends with a lone %")?;
+        let letter = chars.next().ok_or(FormatError::LonePercent)?;
         if !lit.is_empty() {
             body.push(Item::Lit(std::mem::take(&mut lit).into_bytes()));
         }
@@ -95,7 +97,20 @@ pub fn compile(spec: &str) -> Result<LogFormat, String> {
         if letter == 'q' && matches!(body.last(), Some(Item::Field(Field::Target))) {
             continue;
         }
-        body.extend(directive(letter, arg.as_deref())?);
+        let items = directive(letter, arg.as_deref())?;
+        let shown = |l: char, a: &Option<String>| match a {
+            Some(a) => format!("%{{{a}}}{l}"),
+            None => format!("%{l}"),
+        };
+        if let (Some(Item::Field(_)), Some(Item::Field(_))) = (body.last(), items.first()) {
+            let prev = last.as_ref().map_or_else(String::new, |(l, a)| shown(*l, a));
+            return Err(FormatError::Adjacent(
+                crate::text::escape(prev.as_bytes()),
+                crate::text::escape(shown(letter, &arg).as_bytes()),
+            ));
+        }
+        body.extend(items);
+        last = Some((letter, arg));
     }
     if !lit.is_empty() {
         body.push(Item::Lit(lit.into_bytes()));
@@ -148,8 +163,9 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(compile("%h %Z").unwrap_err().contains("%Z"));
-        assert!(compile("%h%u").unwrap_err().contains("nothing between"));
+        assert!(compile("%h %Z").unwrap_err().to_string().contains("%Z"));
+        assert_eq!(compile("%h%u").unwrap_err(), FormatError::Adjacent("%h".into(), "%u".into()));
+        assert_eq!(compile("%h %{X-Id}i%s").unwrap_err(), FormatError::Adjacent("%{X-Id}i".into(), "%s".into()));
         assert!(compile("%h %").is_err());
     }
 }

@@ -97,6 +97,26 @@ pub enum Item {
     Field(Field),
 }
 
+/// Why a custom format (`nginx:…`, `apache:…`, nginx.conf) cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// Two fields with nothing between them (names as written: `$a`, `%h`).
+    #[error("fields {0} and {1} follow each other with nothing between them, so a line cannot be split")]
+    Adjacent(String, String),
+    /// Only literal text.
+    #[error("the format has no fields")]
+    NoFields,
+    /// Text that is not a variable where one must start.
+    #[error("unexpected text at '{}' (a '$' must start a variable name)", crate::text::escape(.0.as_bytes()))]
+    Unexpected(String),
+    /// An Apache `%` directive logstat does not know.
+    #[error("unknown LogFormat directive %{}", crate::text::escape(.0.to_string().as_bytes()))]
+    UnknownDirective(char),
+    /// An Apache format ending with `%`.
+    #[error("the format ends with a lone %")]
+    LonePercent,
+}
+
 /// How a field's extent is found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum End {
@@ -205,18 +225,14 @@ impl LogFormat {
 
     /// Check a compiled custom format: two fields must be separated by text,
     /// or nothing says where one ends.
-    pub fn check(self) -> Result<LogFormat, String> {
+    pub fn check(self) -> Result<LogFormat, FormatError> {
         for w in self.body.windows(2) {
             if let (Item::Field(a), Item::Field(b)) = (&w[0], &w[1]) {
-                return Err(format!(
-                    "fields {} and {} follow each other with nothing between them, so a line cannot be split",
-                    a.name(),
-                    b.name()
-                ));
+                return Err(FormatError::Adjacent(a.name().to_string(), b.name().to_string()));
             }
         }
         if !self.body.iter().any(|i| matches!(i, Item::Field(_))) {
-            return Err("the format has no fields".to_string());
+            return Err(FormatError::NoFields);
         }
         Ok(self)
     }

@@ -9,7 +9,7 @@ use nom::multi::many0;
 use nom::sequence::{delimited, preceded};
 use nom::{IResult, Parser};
 
-use super::{Field, Item, LogFormat, Unit};
+use super::{Field, FormatError, Item, LogFormat, Unit};
 
 enum Tok<'a> {
     Var(&'a str),
@@ -80,14 +80,14 @@ fn unquote(t: &str) -> String {
 /// Compile a `log_format` string as pasted: the text between the quotes, or
 /// the quoted strings themselves when they are single-quoted as nginx.conf
 /// usually writes them; `escape=…` may come first.
-pub fn compile(spec: &str) -> Result<LogFormat, String> {
+pub fn compile(spec: &str) -> Result<LogFormat, FormatError> {
     let (s, _) = strip_escape(spec);
     let text = if s.trim_start().starts_with('\'') { unquote(s.trim()) } else { s.to_string() };
     LogFormat::new("nginx log_format", Vec::new(), items(&text)?).check()
 }
 
 /// Compile the quoted strings of a `log_format` directive read from nginx.conf.
-pub fn compile_conf(args: &str) -> Result<LogFormat, String> {
+pub fn compile_conf(args: &str) -> Result<LogFormat, FormatError> {
     let (s, _) = strip_escape(args);
     LogFormat::new("nginx log_format", Vec::new(), items(&unquote(s.trim()))?).check()
 }
@@ -104,13 +104,16 @@ fn strip_escape(spec: &str) -> (&str, Option<&str>) {
 }
 
 /// The items of an unquoted `log_format` text, spaces and all.
-pub fn items(text: &str) -> Result<Vec<Item>, String> {
-    let (rest, toks) = many0(token).parse_complete(text).map_err(|e| format!("cannot read the format: {e}"))?;
+pub fn items(text: &str) -> Result<Vec<Item>, FormatError> {
+    // `many0` over these tokens cannot fail: what it cannot read is left over.
+    let (rest, toks) = many0(token).parse_complete(text).unwrap_or((text, Vec::new()));
     if !rest.is_empty() {
-        return Err(format!(
-            "unexpected text at '{}' (a '$' must start a variable name)",
-            rest.chars().take(20).collect::<String>()
-        ));
+        return Err(FormatError::Unexpected(rest.chars().take(20).collect()));
+    }
+    for w in toks.windows(2) {
+        if let (Tok::Var(a), Tok::Var(b)) = (&w[0], &w[1]) {
+            return Err(FormatError::Adjacent(format!("${a}"), format!("${b}")));
+        }
     }
     let has_body_bytes = toks.iter().any(|t| matches!(t, Tok::Var("body_bytes_sent")));
     let has_request_uri = toks.iter().any(|t| matches!(t, Tok::Var("request_uri")));
@@ -224,7 +227,11 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(compile("$remote_addr$status").unwrap_err().contains("nothing between"));
+        let e = compile("$remote_addr$status").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "fields $remote_addr and $status follow each other with nothing between them, so a line cannot be split"
+        );
         assert!(compile("just text").is_err());
     }
 
