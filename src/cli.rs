@@ -1,5 +1,7 @@
 //! Command-line definition (clap derive). Doc comments are the --help text;
 //! no logic lives here — `config` turns this into a checked `Config`.
+// Doc comments here are --help text, where `<report>` is a placeholder, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -63,7 +63,7 @@ impl Output {
             let k = Kind::parse(r).ok_or_else(|| {
                 let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
                 usage(format!(
-                    "unknown report '{}' (choose from {})",
+                    "--report: unknown report '{}' (choose from {})",
                     crate::text::escape(r.as_bytes()),
                     names.join(", ")
                 ))
@@ -186,7 +186,7 @@ fn format_choice(spec: &str) -> Result<FormatChoice, UsageError> {
     }
     presets::preset(spec).map(FormatChoice::Fixed).ok_or_else(|| {
         usage(format!(
-            "unknown log format '{}' (choose from auto, {}, or nginx:<log_format> / apache:<LogFormat>)",
+            "--log-format: unknown log format '{}' (choose from auto, {}, or nginx:<log_format> / apache:<LogFormat>)",
             crate::text::escape(spec.as_bytes()),
             presets::NAMES.join(", ")
         ))
@@ -278,7 +278,7 @@ impl Config {
         let window = cli.window.as_deref().map(parse_window).transpose()?;
         let zone = match &cli.tz {
             None => None,
-            Some(z) => Some(Zone::parse(z).map_err(usage)?),
+            Some(z) => Some(Zone::parse(z).map_err(|e| usage(format!("--tz: {e}")))?),
         };
         let chunk_delay = std::env::var("LOGSTAT_CHUNK_DELAY_MS")
             .ok()

@@ -6,10 +6,20 @@ use std::path::PathBuf;
 /// goes on with the other inputs and exits 1.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// Opening or reading failed.
     #[error("{}: {source}", crate::text::escape(path.as_bytes()))]
-    Io { path: String, source: std::io::Error },
+    Io {
+        /// The input's name.
+        path: String,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// A directory was named where a log was expected.
     #[error("{}: is a directory", crate::text::escape(path.as_bytes()))]
-    Directory { path: String },
+    Directory {
+        /// The input's name.
+        path: String,
+    },
 }
 
 /// A problem with the command line: exit code 2.
@@ -20,8 +30,15 @@ pub struct UsageError(pub String);
 /// Writing the report failed (a closed pipe is not reported).
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// Creating or writing an output file failed.
     #[error("{}: {source}", crate::text::escape(path.as_os_str().as_encoded_bytes()))]
-    File { path: PathBuf, source: std::io::Error },
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// Writing to stdout failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }

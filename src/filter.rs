@@ -22,6 +22,7 @@ pub enum TimeSpec {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RelativeTo {
     #[default]
+    /// The current time.
     Now,
     /// The latest timestamp among the inputs' last lines.
     LastLine,
@@ -69,6 +70,7 @@ impl TimeSpec {
 /// `[` (`*` matches any bytes, `/` included), a prefix otherwise.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
+    /// The pattern as given.
     pub text: String,
     /// `text` in ASCII lower case, for host names.
     lower: Vec<u8>,
@@ -76,10 +78,12 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern: a glob when it has `*`, `?` or `[`, else a prefix.
     pub fn new(s: &str) -> Pattern {
         Pattern { text: s.to_string(), lower: s.to_ascii_lowercase().into_bytes(), glob: s.contains(['*', '?', '[']) }
     }
 
+    /// Whether `v` matches (prefix or glob).
     pub fn matches(&self, v: &[u8]) -> bool {
         if self.glob { glob(self.text.as_bytes(), v) } else { v.starts_with(self.text.as_bytes()) }
     }
@@ -104,21 +108,29 @@ impl Pattern {
     }
 }
 
-/// The filters as given; [`Filter::resolve`] fixes the time bounds.
+/// The filters as given; [`FilterSpec::resolve`] fixes the time bounds.
 #[derive(Clone, Debug, Default)]
 pub struct FilterSpec {
+    /// `--since`: keep lines at or after.
     pub since: Option<TimeSpec>,
+    /// `--until`: keep lines before.
     pub until: Option<TimeSpec>,
+    /// What durations in `since`/`until` count back from.
     pub relative_to: RelativeTo,
+    /// `--status`: keep these statuses.
     pub status: Option<StatusSet>,
     /// Upper-case methods.
     pub methods: Vec<Vec<u8>>,
+    /// `--route`: keep routes matching any.
     pub routes: Vec<Pattern>,
+    /// `--path`: keep request paths matching any.
     pub paths: Vec<Pattern>,
+    /// `--host`: keep virtual hosts matching any.
     pub hosts: Vec<Pattern>,
 }
 
 impl FilterSpec {
+    /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
         self.since.is_none()
             && self.until.is_none()
@@ -182,6 +194,7 @@ impl FilterSpec {
 /// Resolved filters, checked per record.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
+    /// Whether any filter is set (the hot path skips `keep` otherwise).
     pub active: bool,
     /// Keep records at or after this instant (Unix seconds).
     pub since: Option<i64>,
@@ -225,6 +238,7 @@ impl Filter {
         true
     }
 
+    /// Whether a `--host` filter is set (the format must log a host).
     pub fn wants_host(&self) -> bool {
         !self.rules.hosts.is_empty()
     }

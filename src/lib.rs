@@ -1,26 +1,32 @@
+#![warn(missing_docs)]
 //! logstat: access-log analytics. The binary is a thin layer over this
 //! library; benches and tests use the pieces directly.
 //!
-//! input → chunk → parse → stats → report → render (see DESIGN notes in README).
+//! input → format → parse → filter → stats → engine → report → render (see
+//! "Architecture" in README.md; `tests/architecture.rs` keeps it one-way).
 
+#[doc(hidden)]
 pub mod app;
+#[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
 pub mod config;
 pub mod engine;
 pub mod error;
-pub mod explain;
+pub(crate) mod explain;
 pub mod filter;
 pub mod format;
 pub mod input;
 pub mod parse;
-pub mod progress;
+pub(crate) mod progress;
 pub mod render;
 pub mod report;
 pub mod state;
 pub mod stats;
 pub mod status;
+#[doc(hidden)]
 pub mod synth;
 pub mod text;
-pub mod threshold;
+pub(crate) mod threshold;
 pub mod units;
 pub mod zone;

@@ -187,7 +187,7 @@ impl Threshold {
             (Metric::Requests, _) => (total as f64, total.to_string()),
             (Metric::Malformed, v) => ratio(s.malformed_total(), s.lines, v),
             (Metric::Failures, v) => ratio(scope.counts.failures, total, v),
-            (Metric::Class(c), v) => ratio(scope.counts.class[c.index()], total, v),
+            (Metric::Class(c), v) => ratio(scope.counts.in_class(c), total, v),
             (Metric::Code(c), v) => {
                 let n = if whole {
                     if c < 1000 { s.status[c as usize] } else { s.status_big.get(&c).copied().unwrap_or(0) }

@@ -5,6 +5,7 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 #[derive(Clone, Debug)]
+/// A display time zone: windows and times are shown in it.
 pub enum Zone {
     /// A fixed UTC offset in seconds (the default: the log's own offset).
     Fixed(i32),
@@ -82,6 +83,7 @@ impl Zone {
         }
     }
 
+    /// The zone in words (`UTC`, `+02:00`, `Europe/Berlin`).
     pub fn describe(&self) -> String {
         match self {
             Zone::Fixed(0) => "UTC".to_string(),

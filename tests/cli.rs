@@ -278,7 +278,7 @@ fn errors_name_the_path_and_set_exit_codes() {
             .stderr(predicate::str::starts_with("logstat: ").or(predicate::str::starts_with("error:")));
     }
     logstat().arg(&good).args(["--report", "nope"]).assert().code(2).stderr(
-        "logstat: unknown report 'nope' (choose from summary, files, class, status, routes, windows, latency, sizes, malformed, findings, records)\n",
+        "logstat: --report: unknown report 'nope' (choose from summary, files, class, status, routes, windows, latency, sizes, malformed, findings, records)\n",
     );
 }
 

@@ -32,18 +32,24 @@ pub use scan::{RecordSink, ScanCtx, Scanner};
 /// How the format of each input is chosen.
 #[derive(Clone, Debug)]
 pub enum FormatChoice {
+    /// Detect each input's format from its first lines.
     Auto,
+    /// Read every input with this format.
     Fixed(LogFormat),
 }
 
 #[derive(Clone)]
+/// How a run reads, parses and counts its inputs.
 pub struct Options {
+    /// How each input's format is chosen.
     pub format: FormatChoice,
     /// `None`: the offset of the first parsed line of the first input.
     pub zone: Option<Zone>,
     /// Window width in seconds, or automatic.
     pub window: Option<i64>,
+    /// When inputs are memory-mapped.
     pub mmap: MmapPolicy,
+    /// Bytes per chunk handed to a worker (cut at line ends).
     pub chunk_bytes: usize,
     /// Testing knob (`LOGSTAT_CHUNK_DELAY_MS`): sleep after each mapped
     /// chunk, so a test can truncate a file in the middle of a run.
@@ -54,6 +60,7 @@ pub struct Options {
     pub max_routes: usize,
     /// The duration kept per class, route and window.
     pub metric: crate::stats::latency::Metric,
+    /// The filters (`--since`, `--status`, `--route`, …), unresolved.
     pub filter: crate::filter::FilterSpec,
     /// What relative `--since`/`--until` count back from (Unix seconds).
     pub reference: i64,
@@ -72,6 +79,7 @@ pub struct RecordsOut<'w> {
 /// Bytes processed so far (for a progress display).
 pub static PROGRESS: AtomicU64 = AtomicU64::new(0);
 
+/// Read, parse and count every input in full; inputs that cannot be opened are reported through `notify` and skipped.
 pub fn run(
     inputs: &[Source],
     opts: &Options,

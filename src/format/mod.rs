@@ -59,11 +59,14 @@ pub enum Field {
 pub enum Unit {
     /// Seconds with a fraction (`0.123`), as nginx and `%T` write them.
     Seconds,
+    /// Milliseconds (`%{ms}T`).
     Millis,
+    /// Microseconds (`%D`, `%{us}T`).
     Micros,
 }
 
 impl Field {
+    /// The field's name in messages.
     pub fn name(self) -> &'static str {
         match self {
             Field::VhostPort => "vhost",
@@ -93,7 +96,9 @@ impl Field {
 /// One piece of a format: bytes that must appear as written, or a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
+    /// Literal text between fields.
     Lit(Vec<u8>),
+    /// A field.
     Field(Field),
 }
 
@@ -134,7 +139,9 @@ pub enum End {
 /// A body item with its field terminator worked out once, at compile time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
+    /// Expect this literal text.
     Lit(Vec<u8>),
+    /// Read a field up to where it ends.
     Field(Field, End),
 }
 
@@ -147,8 +154,11 @@ pub enum Op {
 /// start with a space: setups often append fields to a standard format.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogFormat {
+    /// The name shown (`combined`, `nginx log_format`).
     pub name: String,
+    /// Fields before the body, space-separated (virtual host prefixes).
     pub head: Vec<Field>,
+    /// The items of the line, in order.
     pub body: Vec<Item>,
     ops: Vec<Op>,
     /// Whether the format logs the method (`$request` or `$request_method`);
@@ -157,6 +167,7 @@ pub struct LogFormat {
 }
 
 impl LogFormat {
+    /// A format from its items, compiled into parse operations.
     pub fn new(name: &str, head: Vec<Field>, body: Vec<Item>) -> LogFormat {
         let ops = body
             .iter()
@@ -219,6 +230,7 @@ impl LogFormat {
         self.head.contains(&f) || self.body.iter().any(|i| matches!(i, Item::Field(x) if *x == f))
     }
 
+    /// Number of fields in the format.
     pub fn field_count(&self) -> usize {
         self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
     }

@@ -6,13 +6,18 @@
 use std::io::{BufRead, BufReader, Read};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How an input is compressed, by its magic bytes.
 pub enum Compression {
+    /// Plain text.
     None,
+    /// gzip (`1f 8b`).
     Gzip,
+    /// zstd (`28 b5 2f fd`).
     Zstd,
 }
 
 impl Compression {
+    /// The compression of a stream that starts with `head`.
     pub fn sniff(head: &[u8]) -> Compression {
         if head.starts_with(&[0x1f, 0x8b]) {
             Compression::Gzip
@@ -23,6 +28,7 @@ impl Compression {
         }
     }
 
+    /// `gzip`, `zstd`, or `None` for plain text.
     pub fn label(self) -> Option<&'static str> {
         match self {
             Compression::None => None,

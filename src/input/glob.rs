@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+/// Whether an argument holds glob characters (`*`, `?`, `[`).
 pub fn has_magic(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }

@@ -15,12 +15,16 @@ use crate::error::InputError;
 use decompress::Compression;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// An input as named on the command line.
 pub enum Source {
+    /// Standard input (`-`, or nothing named).
     Stdin,
+    /// A file.
     Path(PathBuf),
 }
 
 impl Source {
+    /// `-` is stdin; anything else a path.
     pub fn from_arg(arg: &std::ffi::OsStr) -> Source {
         if arg == "-" { Source::Stdin } else { Source::Path(PathBuf::from(arg)) }
     }
@@ -41,17 +45,21 @@ impl Source {
 pub enum MmapPolicy {
     /// Map regular files of at least [`mmap::MIN_MAP_BYTES`]; read the rest.
     Auto,
+    /// Map every regular file.
     Always,
+    /// Never map; read.
     Never,
 }
 
 /// An opened input.
 pub enum Opened {
+    /// A regular file, memory-mapped and guarded against truncation.
     Mapped(mmap::GuardedMap),
     /// A stream, and the compression it was decoded from.
     Stream(Box<dyn Read + Send>, Compression),
 }
 
+/// Open an input: mapped when the policy allows, else a (decompressed) stream.
 pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
     let path = match src {
         Source::Stdin => {

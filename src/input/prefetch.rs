@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 const BLOCK: usize = 4 << 20;
 const DEPTH: usize = 3;
 
+/// A reader that reads ahead on a thread of its own.
 pub struct Prefetch {
     rx: Receiver<std::io::Result<Vec<u8>>>,
     cur: Vec<u8>,
@@ -16,6 +17,7 @@ pub struct Prefetch {
 }
 
 impl Prefetch {
+    /// Start reading `inner` ahead.
     pub fn new(mut inner: Box<dyn Read + Send>) -> Prefetch {
         let (tx, rx) = sync_channel(DEPTH);
         std::thread::spawn(move || {

@@ -10,7 +10,9 @@ pub const SAMPLE_LINES: usize = 200;
 pub const SAMPLE_BYTES: usize = 256 << 10;
 
 #[derive(Clone, Debug)]
+/// What detection found for one input.
 pub struct Detection {
+    /// The format chosen (or scored, when fixed).
     pub format: LogFormat,
     /// Non-blank sample lines the format parsed.
     pub matched: usize,

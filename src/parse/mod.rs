@@ -18,17 +18,26 @@ use time::parse_clf;
 /// Why a line was not parsed. Order is the order reports list them in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
+    /// An empty or whitespace-only line.
     Blank,
+    /// A quoted field never closed.
     UnclosedQuote,
+    /// No timestamp where the format has one.
     MissingTimestamp,
+    /// A timestamp that cannot be read.
     BadTimestamp,
+    /// A status that is not a number or `-`.
     BadStatus,
+    /// A size that is not a number or `-`.
     BadBytes,
+    /// The line does not have the format's shape.
     Mismatch,
+    /// Longer than the line limit (16 MiB).
     TooLong,
 }
 
 impl Reason {
+    /// Every reason, in report order.
     pub const ALL: [Reason; 8] = [
         Reason::Blank,
         Reason::UnclosedQuote,
@@ -40,6 +49,7 @@ impl Reason {
         Reason::TooLong,
     ];
 
+    /// The reason's name in reports (`unclosed-quote`).
     pub fn name(self) -> &'static str {
         match self {
             Reason::Blank => "blank",
@@ -53,6 +63,7 @@ impl Reason {
         }
     }
 
+    /// Index into per-reason counters.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -61,7 +72,9 @@ impl Reason {
 /// A line that does not fit the format: why, and the field where it failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Malformed {
+    /// Why the line was refused.
     pub reason: Reason,
+    /// The field being read, when known.
     pub field: Option<Field>,
 }
 

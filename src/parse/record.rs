@@ -6,21 +6,31 @@ use super::time::LogTime;
 /// (escapes included); a field the format lacks is `-`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record<'a> {
+    /// The virtual host (`$host`, `%v`), when logged.
     pub vhost: &'a [u8],
+    /// The client address.
     pub client: &'a [u8],
+    /// The identd field (`%l`).
     pub ident: &'a [u8],
+    /// The authenticated user.
     pub user: &'a [u8],
+    /// When the request was logged.
     pub time: Option<LogTime>,
     /// The whole request line as logged.
     pub request: &'a [u8],
     /// `None` when the request does not start with an all-`A`–`Z` token.
     pub method: Option<&'a [u8]>,
+    /// The request target (path and query).
     pub target: &'a [u8],
+    /// The protocol (`HTTP/1.1`).
     pub protocol: &'a [u8],
     /// `None` for a logged `-`.
     pub status: Option<u32>,
+    /// Response body bytes (0 for `-`).
     pub bytes: u64,
+    /// The Referer header.
     pub referrer: &'a [u8],
+    /// The User-Agent header.
     pub user_agent: &'a [u8],
     /// Bytes after the format's last field, ignored (appended fields).
     pub rest: &'a [u8],
@@ -33,6 +43,7 @@ pub struct Record<'a> {
 }
 
 impl Record<'_> {
+    /// A record with every field empty.
     pub fn empty() -> Self {
         Record {
             vhost: b"-",

@@ -6,6 +6,7 @@
 /// An instant as logged: Unix seconds and the UTC offset the server wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LogTime {
+    /// Unix seconds.
     pub unix: i64,
     /// Offset from UTC in seconds (east positive), as written in the log.
     pub offset: i32,
@@ -14,12 +15,19 @@ pub struct LogTime {
 /// Why a timestamp was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeError {
+    /// Not the expected `dd/Mon/yyyy:hh:mm:ss +zzzz` layout.
     Layout,
+    /// An unknown month name.
     Month,
+    /// A day out of range for its month.
     Day,
+    /// An hour out of range.
     Hour,
+    /// A minute out of range.
     Minute,
+    /// A second out of range.
     Second,
+    /// An offset that cannot be read.
     Zone,
 }
 
@@ -184,10 +192,12 @@ pub fn parse_msec(b: &[u8]) -> Option<LogTime> {
     Some(LogTime { unix: int.iter().fold(0i64, |n, &d| n * 10 + (d - b'0') as i64), offset: 0 })
 }
 
+/// Whether `y` is a leap year (proleptic Gregorian).
 pub fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
+/// Days in month `m` (1–12) of year `y`.
 pub fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -230,6 +240,7 @@ pub fn rfc3339(unix: i64, offset: i32) -> String {
     s
 }
 
+/// Append `unix` at `offset` as RFC 3339 (`2024-10-10T14:00:00+02:00`).
 pub fn rfc3339_into(unix: i64, offset: i32, out: &mut String) {
     use std::fmt::Write as _;
     let local = unix + offset as i64;

@@ -9,6 +9,7 @@ use std::io::Write;
 
 use crate::report::{Cell, Table};
 
+/// Write a table as CSV with a header; `raw` leaves formula-looking cells as they are.
 pub fn write_table(table: &Table, out: &mut dyn Write, raw: bool) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     w.write_record(&table.columns).map_err(io_error)?;

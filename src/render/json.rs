@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::report::{Cell, Table};
 
+/// Write tables as one JSON object keyed by report name, each an array of row objects.
 pub fn write_tables(tables: &[Table], out: &mut dyn Write) -> std::io::Result<()> {
     let mut s = String::from("{");
     for (i, t) in tables.iter().enumerate() {
@@ -25,6 +26,7 @@ pub fn write_tables(tables: &[Table], out: &mut dyn Write) -> std::io::Result<()
     out.write_all(s.as_bytes())
 }
 
+/// Append one row as a JSON object keyed by column.
 pub fn push_row(s: &mut String, columns: &[&str], row: &[Cell]) {
     s.push('{');
     for (k, (c, v)) in columns.iter().zip(row).enumerate() {

@@ -6,6 +6,7 @@ use std::io::Write;
 use crate::report::{Block, Span, SparkLabel, Tone, View};
 use crate::status::Class;
 
+/// A terminal writer: styles, width and the views of reports.
 pub struct Term<'w> {
     out: &'w mut dyn Write,
     color: bool,
@@ -16,10 +17,12 @@ const RESET: &str = "\x1b[0m";
 const CLASS_COLORS: [&str; 6] = ["\x1b[36m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[31m", "\x1b[35m"];
 
 impl<'w> Term<'w> {
+    /// A writer for `out`, with colour or not, `width` columns wide (clamped to 40–400).
     pub fn new(out: &'w mut dyn Write, color: bool, width: usize) -> Self {
         Term { out, color, width: width.clamp(40, 400) }
     }
 
+    /// Columns available.
     pub fn width(&self) -> usize {
         self.width
     }
@@ -28,22 +31,27 @@ impl<'w> Term<'w> {
         if self.color { writeln!(self.out, "{style}{s}{RESET}") } else { writeln!(self.out, "{s}") }
     }
 
+    /// A bold heading line.
     pub fn heading(&mut self, s: &str) -> std::io::Result<()> {
         self.styled("\x1b[1m", s)
     }
 
+    /// A plain line.
     pub fn line(&mut self, s: &str) -> std::io::Result<()> {
         writeln!(self.out, "{s}")
     }
 
+    /// A dim line.
     pub fn dim(&mut self, s: &str) -> std::io::Result<()> {
         self.styled("\x1b[2m", s)
     }
 
+    /// A warning line (yellow).
     pub fn warn(&mut self, s: &str) -> std::io::Result<()> {
         self.styled("\x1b[33m", s)
     }
 
+    /// An empty line.
     pub fn blank(&mut self) -> std::io::Result<()> {
         writeln!(self.out)
     }

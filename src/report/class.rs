@@ -5,6 +5,7 @@ use crate::status::{CLASS_NAMES as CLASSES, Class};
 use crate::units::percent;
 use crate::units::thousands;
 
+/// The table: one row per class.
 pub fn table(ctx: &Ctx) -> Table {
     let s = &ctx.run.stats;
     let rows = CLASSES
@@ -15,6 +16,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "class", columns: vec!["class", "count", "percent"], rows }
 }
 
+/// The view: a bar per class.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let s = &ctx.run.stats;
     t.heading("Status classes");

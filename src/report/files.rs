@@ -3,6 +3,7 @@
 use super::{Cell, Ctx, Table, View};
 use crate::units::thousands;
 
+/// The table: one row per input.
 pub fn table(ctx: &Ctx) -> Table {
     let z = &ctx.run.zone;
     let time = |t: Option<i64>| t.map_or(Cell::Null, |t| Cell::Text(z.rfc3339(t)));
@@ -30,6 +31,7 @@ pub fn table(ctx: &Ctx) -> Table {
     }
 }
 
+/// The view: one line per input.
 pub fn show(ctx: &Ctx, t: &mut View) {
     t.heading(&format!("Files ({})", ctx.run.files.len()));
     for f in &ctx.run.files {

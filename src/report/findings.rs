@@ -25,14 +25,21 @@ use crate::units::percent;
 use crate::units::thousands;
 
 #[derive(Clone, Debug, PartialEq)]
+/// Something worth attention, found in the aggregate.
 pub struct Finding {
+    /// What kind of finding (`5xx-burst`, `scanner`, …).
     pub finding: &'static str,
+    /// `critical`, `warn` or `info`.
     pub severity: &'static str,
+    /// The status code concerned, if any.
     pub code: String,
+    /// The route concerned, if any (escaped).
     pub route: String,
+    /// Requests concerned.
     pub count: u64,
     /// Percent (of parsed requests, or of the code's total for route lines).
     pub share: f64,
+    /// What was found, in words, with the code's meaning.
     pub detail: String,
 }
 
@@ -67,6 +74,7 @@ fn looks_like_scanner(route: &str) -> bool {
     PROBES.iter().any(|p| r.contains(p))
 }
 
+/// Every finding, most severe first.
 pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let s = &ctx.run.stats;
     let parsed = s.requests();
@@ -75,7 +83,7 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
         out.push(Finding { finding, severity, code: code.to_string(), route, count, share, detail })
     };
 
-    let e5 = s.classes[4];
+    let e5 = s.in_class(Class::ServerError);
     let p5 = percent(e5, parsed);
     if e5 >= 10 && p5 >= 1.0 {
         let sev = if p5 >= 5.0 { "critical" } else { "warn" };
@@ -88,7 +96,7 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
             p5,
             format!("{p5:.1}% of requests failed on the server side"),
         );
-        for (r, n, rc) in top_routes(ctx, e5, |rc| rc.counts.class[4]) {
+        for (r, n, rc) in top_routes(ctx, e5, |rc| rc.counts.in_class(Class::ServerError)) {
             let own = percent(n, rc.counts.requests);
             let detail = format!(
                 "{} of the 5xx; {own:.1}% of this route's {} requests",
@@ -257,6 +265,7 @@ fn pct(n: u64, of: u64) -> String {
     format!("{:.1}%", percent(n, of))
 }
 
+/// The table: one row per finding.
 pub fn table(ctx: &Ctx) -> Table {
     let rows = findings(ctx)
         .into_iter()
@@ -275,6 +284,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "findings", columns: vec!["finding", "severity", "code", "route", "count", "share", "detail"], rows }
 }
 
+/// The view: one line per finding, coloured by severity.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let fs = findings(ctx);
     if fs.is_empty() {

@@ -11,6 +11,7 @@ use crate::status::CLASS_NAMES as CLASSES;
 use crate::units::ms_short as ms;
 use crate::units::thousands;
 
+/// The table's columns.
 pub const COLUMNS: [&str; 8] = ["scope", "key", "count", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"];
 
 /// Whether the run saw any duration.
@@ -25,6 +26,7 @@ fn row(scope: &str, key: Cell, h: &Hist) -> Vec<Cell> {
     r
 }
 
+/// The table: percentiles overall, per class, per route and per window.
 pub fn table(ctx: &Ctx) -> Table {
     let s = &ctx.run.stats;
     let t = &s.timing;
@@ -56,6 +58,7 @@ fn line(t: &mut View, label: &str, h: &Hist) {
     ))
 }
 
+/// The view: percentiles overall, per class, and the slowest routes.
 pub fn show(ctx: &Ctx, t: &mut View) {
     if !has_timings(ctx) {
         return;

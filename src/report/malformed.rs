@@ -8,6 +8,7 @@ use crate::units::thousands;
 /// Characters of a line shown in the excerpt column.
 const EXCERPT_CHARS: usize = 120;
 
+/// The table: counts per reason, then the samples kept.
 pub fn table(ctx: &Ctx) -> Table {
     let samples = &ctx.run.stats.samples;
     let n = ctx.top.unwrap_or(samples.len()).min(samples.len());
@@ -25,6 +26,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "malformed", columns: vec!["file", "line", "reason", "excerpt"], rows }
 }
 
+/// The view: counts per reason and the first samples.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let s = &ctx.run.stats;
     let total = s.malformed_total();

@@ -16,25 +16,38 @@ pub mod windows;
 pub mod model;
 
 use crate::engine::Run;
+use crate::status::Class;
 pub use model::{Block, Cell, Span, SparkLabel, Table, Tone, View};
 
 /// The reports a user can ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// Lines, requests, time span, failure rate, latency.
     Summary,
+    /// One row per input.
     Files,
+    /// Requests per status class.
     Class,
+    /// Requests per status code, with names.
     Status,
+    /// Requests per route template.
     Routes,
+    /// Requests per time window.
     Windows,
+    /// Latency percentiles.
     Latency,
+    /// Response and request size percentiles.
     Sizes,
+    /// Lines that could not be parsed, by reason, with samples.
     Malformed,
+    /// Things worth attention.
     Findings,
+    /// One row per counted line (streamed).
     Records,
 }
 
 impl Kind {
+    /// Every report, in the order the terminal shows them.
     pub const ALL: [Kind; 11] = [
         Kind::Summary,
         Kind::Files,
@@ -48,8 +61,10 @@ impl Kind {
         Kind::Findings,
         Kind::Records,
     ];
+    /// The reports shown when none is asked for.
     pub const DEFAULT: [Kind; 5] = [Kind::Summary, Kind::Class, Kind::Status, Kind::Routes, Kind::Windows];
 
+    /// The report's name (`routes`).
     pub fn name(self) -> &'static str {
         match self {
             Kind::Summary => "summary",
@@ -66,6 +81,7 @@ impl Kind {
         }
     }
 
+    /// The report of a name.
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == s)
     }
@@ -73,6 +89,7 @@ impl Kind {
 
 /// What every report reads.
 pub struct Ctx<'a> {
+    /// The run being reported.
     pub run: &'a Run,
     /// Window width shown, in seconds.
     pub window: i64,
@@ -98,9 +115,9 @@ pub const COUNT_COLUMNS: [&str; 14] = [
 /// A routes/windows row: `key`, then [`COUNT_COLUMNS`] of `c`.
 pub fn counts_row(key: Cell, c: &crate::stats::Counts) -> Vec<Cell> {
     let mut row = vec![key, Cell::Int(c.requests)];
-    row.extend(c.class[..5].iter().map(|n| Cell::Int(*n)));
+    row.extend(Class::ALL[..5].iter().map(|k| Cell::Int(c.in_class(*k))));
     row.push(Cell::Int(c.bytes));
-    row.push(Cell::Int(c.class[5]));
+    row.push(Cell::Int(c.in_class(Class::Other)));
     row.push(Cell::Int(c.failures));
     row.extend(ms_cells(&c.latency));
     row

@@ -112,6 +112,7 @@ pub enum Field<'a> {
     Raw(&'a str),
     /// `-` in CSV, `null` in JSON.
     Dash,
+    /// No value: empty in CSV, `null` in JSON.
     Null,
 }
 

@@ -15,6 +15,7 @@ pub fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a RouteCounts)> {
 /// Name of the row that holds requests of routes pruned by `--max-routes`.
 pub const OTHER: &str = "(other routes)";
 
+/// The table: one row per route (then the pruned routes' row).
 pub fn table(ctx: &Ctx) -> Table {
     let mut v = sorted(ctx);
     if let Some(n) = ctx.top {
@@ -28,6 +29,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "routes", columns: ["route"].into_iter().chain(COUNT_COLUMNS).collect(), rows }
 }
 
+/// The view: the top routes with their 4xx/5xx shares.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let v = sorted(ctx);
     let top = ctx.top.unwrap_or(10);
@@ -38,8 +40,8 @@ pub fn show(ctx: &Ctx, t: &mut View) {
     t.dim(&format!("  {:>12} {:>7} {:>7}{fail_head}  route", "requests", "4xx%", "5xx%"));
     for (r, rc) in v.iter().take(top) {
         let c = &rc.counts;
-        let p4 = crate::units::percent(c.class[3], c.requests);
-        let p5 = crate::units::percent(c.class[4], c.requests);
+        let p4 = crate::units::percent(c.in_class(Class::ClientError), c.requests);
+        let p5 = crate::units::percent(c.in_class(Class::ServerError), c.requests);
         let route = crate::text::clip(&crate::text::escape(r), 80);
         let fail =
             if custom { format!(" {:>6.1}%", crate::units::percent(c.failures, c.requests)) } else { String::new() };

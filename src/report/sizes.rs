@@ -15,6 +15,7 @@ fn row(scope: &str, key: Cell, h: &Hist) -> Vec<Cell> {
     r
 }
 
+/// The table: size percentiles overall, per class, per route and per window.
 pub fn table(ctx: &Ctx) -> Table {
     let t = &ctx.run.stats.timing;
     let mut rows = Vec::new();
@@ -38,6 +39,7 @@ pub fn table(ctx: &Ctx) -> Table {
     }
 }
 
+/// The view: size percentiles overall and per class.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let tm = &ctx.run.stats.timing;
     let body = tm.body();

@@ -13,6 +13,7 @@ fn sorted(ctx: &Ctx) -> Vec<(Option<u32>, u64)> {
     v
 }
 
+/// The table: one row per status code.
 pub fn table(ctx: &Ctx) -> Table {
     let parsed = ctx.run.stats.requests();
     let mut v = sorted(ctx);
@@ -34,6 +35,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "status", columns: vec!["status", "name", "class", "count", "percent"], rows }
 }
 
+/// The view: one line per status code, coloured by class.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let parsed = ctx.run.stats.requests();
     let v = sorted(ctx);

@@ -5,6 +5,7 @@ use crate::parse::Reason;
 use crate::units::thousands;
 use crate::units::width_text;
 
+/// The table: one row per figure (name, value).
 pub fn table(ctx: &Ctx) -> Table {
     let s = &ctx.run.stats;
     let z = &ctx.run.zone;
@@ -47,6 +48,7 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "summary", columns: vec!["metric", "value"], rows }
 }
 
+/// The view: the run at a glance.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let s = &ctx.run.stats;
     let z = &ctx.run.zone;

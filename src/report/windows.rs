@@ -12,12 +12,14 @@ fn series(ctx: &Ctx) -> Vec<(i64, Counts)> {
     ctx.run.stats.windows.series(ctx.window).into_iter().map(|(wall, c)| (z.from_wall(wall).0, c)).collect()
 }
 
+/// The table: one row per window, empty windows included.
 pub fn table(ctx: &Ctx) -> Table {
     let z = &ctx.run.zone;
     let rows = series(ctx).into_iter().map(|(start, c)| counts_row(Cell::Text(z.rfc3339(start)), &c)).collect();
     Table { name: "windows", columns: ["window_start"].into_iter().chain(COUNT_COLUMNS).collect(), rows }
 }
 
+/// The view: sparklines of requests and 5xx, busiest and quietest window.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let z = &ctx.run.zone;
     let s = series(ctx);
@@ -26,7 +28,7 @@ pub fn show(ctx: &Ctx, t: &mut View) {
     }
     t.heading(&format!("Requests per {} window ({} windows, {})", width_text(ctx.window), s.len(), z.describe()));
     let req: Vec<u64> = s.iter().map(|(_, c)| c.requests).collect();
-    let err: Vec<u64> = s.iter().map(|(_, c)| c.class[Class::ServerError.index()]).collect();
+    let err: Vec<u64> = s.iter().map(|(_, c)| c.in_class(Class::ServerError)).collect();
     let starts = s.iter().map(|(start, _)| z.rfc3339(*start)).collect();
     t.spark(req, SparkLabel::From(starts), Tone::Plain);
     if err.iter().any(|&e| e > 0) {

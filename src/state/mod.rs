@@ -24,14 +24,18 @@ use crate::stats::min_opt;
 use crate::stats::snapshot::StatsSnap;
 use crate::zone::Zone;
 
+/// First bytes of every state file.
 pub const MAGIC: [u8; 8] = *b"LOGSTAT\x00";
+/// The state file format's version.
 pub const VERSION: u32 = 1;
 
 /// A state file that cannot be used: printed as `logstat: <path>: <reason>`.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {reason}", path.display())]
 pub struct StateError {
+    /// The state file.
     pub path: PathBuf,
+    /// What is wrong with it.
     pub reason: String,
 }
 
@@ -44,8 +48,11 @@ fn err(path: &Path, reason: impl Into<String>) -> StateError {
 pub struct Settings {
     /// `--window` in seconds, or automatic.
     pub window: Option<i64>,
+    /// The `--failures` set.
     pub failures: String,
+    /// The `--latency` metric.
     pub metric: Metric,
+    /// The `--max-routes` bound.
     pub max_routes: u64,
     /// The filters as given (for `--state`, which must not change them).
     pub filters: String,
@@ -71,15 +78,20 @@ impl Settings {
 /// A [`Run`] in serialisable form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunSnap {
+    /// Input names, by file number.
     pub names: Vec<String>,
+    /// Per-input facts.
     pub files: Vec<FileInfo>,
     /// [`Zone::spec`] of the zone windows were cut in.
     pub zone: String,
+    /// Inputs that failed.
     pub failed_inputs: u64,
+    /// The aggregate.
     pub stats: StatsSnap,
 }
 
 impl RunSnap {
+    /// The snapshot of a run (fails for a zone that cannot be saved).
     pub fn of(run: &Run) -> Result<RunSnap, String> {
         let zone = run.zone.spec().ok_or_else(|| {
             format!("the time zone {} has no name to save; give --tz with an IANA name or offset", run.zone.describe())
@@ -93,6 +105,7 @@ impl RunSnap {
         })
     }
 
+    /// The run again (`None` when a value does not hold: an unknown zone).
     pub fn into_run(self) -> Option<Run> {
         Some(Run {
             names: self.names,
@@ -105,9 +118,11 @@ impl RunSnap {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+/// What a state file holds: the settings it was counted with, the run, and the inputs' positions.
 pub struct State {
     /// The machine that wrote it (`/etc/machine-id`, else the host name).
     pub host: String,
+    /// Settings that must match to add to or merge this state.
     pub settings: Settings,
     /// Everything counted so far.
     pub run: RunSnap,
@@ -141,6 +156,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// The bytes of a state file: magic, version, checksum, payload.
 pub fn encode(state: &State) -> Result<Vec<u8>, String> {
     let payload = postcard::to_stdvec(state).map_err(|e| format!("cannot encode the state: {e}"))?;
     let mut out = Vec::with_capacity(payload.len() + 28);
@@ -152,6 +168,7 @@ pub fn encode(state: &State) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Read a state file's bytes, checking magic, version and checksum.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<State, StateError> {
     if bytes.len() < 20 || bytes[..8] != MAGIC {
         return Err(err(path, "not a logstat state file (no LOGSTAT magic at its start)"));
@@ -220,6 +237,7 @@ pub struct Lock {
 }
 
 impl Lock {
+    /// Lock a state file for this run; refused while another run holds it.
     pub fn take(path: &Path) -> Result<Lock, StateError> {
         let mut lp = path.as_os_str().to_owned();
         lp.push(".lock");

@@ -11,6 +11,7 @@ use crate::input::Source;
 use crate::stats::Stats;
 use crate::zone::Zone;
 
+/// An incremental run: the state read, what to read of each input, and the state to write.
 pub struct Session {
     path: PathBuf,
     _lock: Lock,

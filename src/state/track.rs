@@ -33,12 +33,17 @@ pub const FP_BYTES: usize = 1024;
 pub const MAX_TRACKED: usize = 4096;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An input as a state file remembers it.
 pub struct Tracked {
+    /// Its name.
     pub name: String,
+    /// Its device.
     pub dev: u64,
+    /// Its inode.
     pub ino: u64,
     /// Fingerprint: FNV-1a of the first `fp_len` bytes.
     pub fp_len: u32,
+    /// A fingerprint of its first bytes (to know it after a rename).
     pub fp: u64,
     /// Bytes (decompressed) consumed so far.
     pub offset: u64,
@@ -53,13 +58,17 @@ pub struct Tracked {
 /// One input's plan: its span and what is needed to update its entry.
 #[derive(Clone, Debug, Default)]
 pub struct Planned {
+    /// What to read of it this time.
     pub span: Span,
     /// The tracked entry resumed, if any.
     pub resumed: Option<usize>,
+    /// Its device now.
     pub dev: u64,
+    /// Its inode now.
     pub ino: u64,
     /// The first bytes (decompressed), up to [`FP_BYTES`].
     pub head: Vec<u8>,
+    /// The format it was read with before.
     pub format: Option<String>,
 }
 

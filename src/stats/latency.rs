@@ -67,6 +67,7 @@ struct Inner {
 }
 
 impl Hist {
+    /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }
@@ -82,6 +83,7 @@ impl Hist {
     }
 
     #[inline]
+    /// Record one value.
     pub fn record(&mut self, v: u64) {
         let i = index(v);
         match &mut self.0 {
@@ -99,6 +101,7 @@ impl Hist {
         }
     }
 
+    /// Add every value of `o` (exact: buckets add).
     pub fn merge(&mut self, o: &Hist) {
         let Some(o) = &o.0 else { return };
         let Some(h) = &mut self.0 else {
@@ -195,11 +198,14 @@ pub enum Metric {
     /// `request_time` when the line has one, else `upstream_time`.
     #[default]
     Auto,
+    /// `request_time` only.
     Request,
+    /// `upstream_time` only.
     Upstream,
 }
 
 impl Metric {
+    /// The metric's name in reports.
     pub fn name(self) -> &'static str {
         match self {
             Metric::Auto => "auto",
@@ -209,6 +215,7 @@ impl Metric {
     }
 
     #[inline]
+    /// The duration this metric takes from a record's two.
     pub fn pick(self, request: Option<u64>, upstream: Option<u64>) -> Option<u64> {
         match self {
             Metric::Auto => request.or(upstream),
@@ -222,12 +229,15 @@ impl Metric {
 /// sizes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timing {
+    /// `request_time` of every request that logged it.
     pub request: Hist,
+    /// `upstream_time` of every request that logged it.
     pub upstream: Hist,
     /// The [`Metric`] by status class (see `CLASSES`).
     pub class: [Hist; 6],
     /// Response body bytes by status class (overall: [`Timing::body`]).
     pub body_class: [Hist; 6],
+    /// Request sizes, when logged.
     pub request_length: Hist,
 }
 
@@ -258,6 +268,7 @@ impl Timing {
         h
     }
 
+    /// Add `o`.
     pub fn merge(&mut self, o: &Timing) {
         self.request.merge(&o.request);
         self.upstream.merge(&o.upstream);

@@ -15,7 +15,7 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::{Malformed, Reason, Record};
-use crate::status::{NOTABLE, POST_REDIRECT, StatusSet, class_index, notable_index};
+use crate::status::{Class, NOTABLE, POST_REDIRECT, StatusSet, class_index, notable_index};
 use crate::zone::Zone;
 use latency::{Hist, Metric, Timing};
 use window::Windows;
@@ -33,8 +33,11 @@ pub const EXCERPT_BYTES: usize = 160;
 /// What one counted request adds to a route or window.
 #[derive(Clone, Copy, Debug)]
 pub struct Hit {
+    /// The status class index.
     pub class: usize,
+    /// Response body bytes.
     pub bytes: u64,
+    /// Whether the status is in the `--failures` set.
     pub failed: bool,
     /// The chosen duration, in µs.
     pub latency: Option<u64>,
@@ -46,8 +49,11 @@ pub struct Hit {
 /// routes and windows keep.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Requests counted.
     pub requests: u64,
+    /// Requests per status class (index: `status::Class`).
     pub class: [u64; 6],
+    /// Response body bytes.
     pub bytes: u64,
     /// Requests whose status is in the `--failures` set.
     pub failures: u64,
@@ -60,6 +66,7 @@ pub struct Counts {
 
 impl Counts {
     #[inline]
+    /// Count one request.
     pub fn add(&mut self, h: &Hit) {
         self.requests += 1;
         self.class[h.class] += 1;
@@ -73,11 +80,18 @@ impl Counts {
         }
     }
 
+    /// Requests in class `c`.
+    #[inline]
+    pub fn in_class(&self, c: Class) -> u64 {
+        self.class[c.index()]
+    }
+
     /// Histogram buckets held (for memory bounds).
     pub fn spans(&self) -> usize {
         self.latency.span() + self.body.span()
     }
 
+    /// Add `o`.
     pub fn merge(&mut self, o: &Counts) {
         self.requests += o.requests;
         for (a, b) in self.class.iter_mut().zip(o.class) {
@@ -93,11 +107,14 @@ impl Counts {
 /// What a route keeps: its counts plus the notable codes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteCounts {
+    /// Requests, classes, bytes, latency.
     pub counts: Counts,
+    /// Per notable code (`status::NOTABLE`), then POST answered with a redirect.
     pub notable: [u64; NOTABLE.len() + 1],
 }
 
 impl RouteCounts {
+    /// Add `o`.
     pub fn merge(&mut self, o: &RouteCounts) {
         self.counts.merge(&o.counts);
         for (a, b) in self.notable.iter_mut().zip(o.notable) {
@@ -114,12 +131,15 @@ impl RouteCounts {
 /// A malformed line kept for the report.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Sample {
+    /// The input's number.
     pub file: u32,
     /// Chunk index until [`Stats::fix_lines`] runs, then 0.
     pub chunk: u32,
     /// Line within the chunk (1-based) until fixed, then line within the file.
     pub line: u64,
+    /// Why it was refused.
     pub reason: Reason,
+    /// Its first bytes.
     pub excerpt: Box<[u8]>,
 }
 
@@ -137,17 +157,23 @@ pub struct CountCtx<'a> {
 }
 
 #[derive(Clone, Debug)]
+/// Everything counted: lines, statuses, classes, routes, windows, timings and malformed samples. Merges exactly.
 pub struct Stats {
+    /// Lines seen.
     pub lines: u64,
     /// Lines parsed, whether counted or excluded by filters.
     pub parsed: u64,
     /// Parsed lines the filters left out (`--since`, `--status`, …).
     pub excluded: u64,
+    /// Malformed lines per reason.
     pub malformed: [u64; Reason::ALL.len()],
+    /// The first malformed lines, by position.
     pub samples: Vec<Sample>,
+    /// Response body bytes of counted requests.
     pub bytes: u64,
     /// Earliest and latest instant (Unix seconds).
     pub first: Option<i64>,
+    /// Latest instant (Unix seconds).
     pub last: Option<i64>,
     /// Counts for status 0–999.
     pub status: Box<[u64; 1000]>,
@@ -155,9 +181,11 @@ pub struct Stats {
     pub status_dash: u64,
     /// Statuses of four or more digits.
     pub status_big: BTreeMap<u32, u64>,
+    /// Requests per status class.
     pub classes: [u64; 6],
     /// Requests whose status is in the `--failures` set.
     pub failures: u64,
+    /// Counts per route template.
     pub routes: HashMap<Box<[u8]>, RouteCounts>,
     /// Requests of routes pruned by the route bound (`--max-routes`).
     pub other_routes: RouteCounts,
@@ -166,7 +194,9 @@ pub struct Stats {
     /// Upper bound on how much any kept route's count may be short: the sum
     /// over prune rounds of the largest count pruned in that round.
     pub route_error: u64,
+    /// Counts per time window.
     pub windows: Windows,
+    /// Run-wide histograms.
     pub timing: Timing,
     /// (chunk index, lines in it), to turn chunk-relative line numbers into
     /// file line numbers once all chunks are in.
@@ -174,6 +204,7 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Empty counts, with windows of `window` seconds (or automatic).
     pub fn new(window: Option<i64>) -> Self {
         Stats {
             lines: 0,
@@ -199,6 +230,12 @@ impl Stats {
         }
     }
 
+    /// Requests in class `c`.
+    pub fn in_class(&self, c: Class) -> u64 {
+        self.classes[c.index()]
+    }
+
+    /// Malformed lines over all reasons.
     pub fn malformed_total(&self) -> u64 {
         self.malformed.iter().sum()
     }

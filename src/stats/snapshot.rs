@@ -9,38 +9,63 @@ use super::{Counts, RouteCounts, Sample, Stats};
 use crate::parse::Reason;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A malformed sample as saved.
 pub struct SampleSnap {
+    /// The input's number.
     pub file: u32,
+    /// The line number in the input.
     pub line: u64,
+    /// The reason's index.
     pub reason: u8,
+    /// The line's first bytes.
     pub excerpt: Vec<u8>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// [`Stats`] as saved in a state file: plain vectors, in a fixed order.
 pub struct StatsSnap {
+    /// Lines seen.
     pub lines: u64,
+    /// Lines parsed.
     pub parsed: u64,
+    /// Parsed lines the filters left out.
     pub excluded: u64,
+    /// Malformed lines per reason.
     pub malformed: Vec<u64>,
+    /// Malformed samples.
     pub samples: Vec<SampleSnap>,
+    /// Response body bytes.
     pub bytes: u64,
+    /// Earliest instant.
     pub first: Option<i64>,
+    /// Latest instant.
     pub last: Option<i64>,
     /// (status, count) for every status seen; `None` is `-`.
     pub status: Vec<(Option<u32>, u64)>,
+    /// Requests per class.
     pub classes: [u64; 6],
+    /// Requests in the failure set.
     pub failures: u64,
+    /// Routes, sorted by key.
     pub routes: Vec<(Vec<u8>, RouteCounts)>,
+    /// Pruned routes' counts.
     pub other_routes: RouteCounts,
+    /// Route entries pruned.
     pub routes_pruned: u64,
+    /// Bound on how short a kept route's count may be.
     pub route_error: u64,
+    /// Window bucket width (seconds).
     pub window_width: i64,
+    /// Whether the width was chosen automatically.
     pub window_auto: bool,
+    /// Windows, sorted by start.
     pub windows: Vec<(i64, Counts)>,
+    /// Run-wide histograms.
     pub timing: Timing,
 }
 
 impl StatsSnap {
+    /// The snapshot of `s`.
     pub fn of(s: &Stats) -> StatsSnap {
         let mut routes: Vec<(Vec<u8>, RouteCounts)> = s.routes.iter().map(|(k, v)| (k.to_vec(), v.clone())).collect();
         routes.sort_unstable_by(|a, b| a.0.cmp(&b.0));

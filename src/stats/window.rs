@@ -23,11 +23,13 @@ pub const MAX_SPANS: usize = 8 << 20;
 const LEVELS: [i64; 3] = [60, 3_600, 86_400];
 
 #[derive(Clone, Debug)]
+/// Counts per time window, bounded: buckets widen when too many.
 pub struct Windows {
     /// Bucket width in seconds.
     pub width: i64,
     /// Whether the width may coarsen (no explicit `--window`).
     pub auto: bool,
+    /// Counts per bucket start (wall-clock seconds).
     pub buckets: HashMap<i64, Counts>,
     /// The bucket being filled (lines come mostly in time order), and its key.
     cur: Option<(i64, Counts)>,
@@ -36,6 +38,7 @@ pub struct Windows {
 }
 
 impl Windows {
+    /// Windows of `width` seconds, or fine buckets for an automatic width.
     pub fn new(width: Option<i64>) -> Self {
         Windows {
             width: width.unwrap_or(LEVELS[0]),
@@ -47,6 +50,7 @@ impl Windows {
     }
 
     #[inline]
+    /// Count a request at wall-clock time `wall`.
     pub fn add(&mut self, wall: i64, hit: &super::Hit) {
         let key = (wall - origin(self.width)).div_euclid(self.width);
         match &mut self.cur {
@@ -134,6 +138,7 @@ impl Windows {
         w
     }
 
+    /// Add `other` (the coarser width wins).
     pub fn merge(&mut self, mut other: Windows) {
         self.flush();
         other.flush();

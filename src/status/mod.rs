@@ -52,14 +52,18 @@ pub enum Origin {
     WebDav,
     /// nginx-internal codes; never sent to clients as such, only logged.
     Nginx,
+    /// Cloudflare codes (52x, 530).
     Cloudflare,
+    /// AWS Elastic Load Balancing codes.
     AwsElb,
+    /// Microsoft IIS codes.
     Iis,
     /// Used by some software but registered nowhere (or a joke).
     Unofficial,
 }
 
 impl Origin {
+    /// The origin's name.
     pub fn label(self) -> &'static str {
         match self {
             Origin::Iana => "IANA",
@@ -96,6 +100,7 @@ pub enum Retry {
 }
 
 impl Retry {
+    /// The advice in words.
     pub fn label(self) -> &'static str {
         match self {
             Retry::Done => "no need",
@@ -113,7 +118,9 @@ impl Retry {
 pub enum Fault {
     /// Not a failure.
     Nobody,
+    /// The client's request.
     Client,
+    /// The server itself.
     Server,
     /// An upstream/origin behind a proxy, gateway or CDN.
     Upstream,
@@ -122,6 +129,7 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Who, in words.
     pub fn label(self) -> &'static str {
         match self {
             Fault::Nobody => "nobody (not an error)",
@@ -134,20 +142,30 @@ impl Fault {
 }
 
 #[derive(Clone, Copy, Debug)]
+/// One status code in the registry.
 pub struct Code {
+    /// The number.
     pub code: u16,
+    /// Its name (`Not Found`).
     pub name: &'static str,
+    /// Where it is defined.
     pub origin: Origin,
+    /// Who is usually at fault.
     pub fault: Fault,
+    /// Whether and how to retry.
     pub retry: Retry,
+    /// Headers that belong with it.
     pub headers: &'static [&'static str],
+    /// The defining reference.
     pub reference: &'static str,
+    /// What it means.
     pub meaning: &'static str,
     /// An older or widely used alternative name.
     pub formerly: Option<&'static str>,
 }
 
 impl Code {
+    /// Its class (`4xx`).
     pub fn class(&self) -> &'static str {
         class_name(self.code as u32)
     }

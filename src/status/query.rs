@@ -24,10 +24,11 @@ pub struct QueryError(pub String);
 pub fn parse_query(s: &str) -> Result<Query, QueryError> {
     let t = s.trim();
     let b = t.as_bytes();
-    if b.len() == 3 && b[1..].eq_ignore_ascii_case(b"xx") {
-        if let Some(c) = Class::from_digit(b[0].wrapping_sub(b'0') as u32) {
-            return Ok(Query::Class(c));
-        }
+    if b.len() == 3
+        && b[1..].eq_ignore_ascii_case(b"xx")
+        && let Some(c) = Class::from_digit(b[0].wrapping_sub(b'0') as u32)
+    {
+        return Ok(Query::Class(c));
     }
     match t.parse::<u32>() {
         Ok(n) if (100..=999).contains(&n) => Ok(Query::Code(n)),
