@@ -233,6 +233,13 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         None => None,
     };
     let spans = session.as_ref().map_or_else(|| vec![engine::Span::default(); cfg.inputs.len()], |s| s.spans());
+    if let Some(s) = &session
+        && !cfg.out.quiet
+    {
+        for n in s.notes(&cfg.inputs) {
+            eprintln!("logstat: {n}");
+        }
+    }
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

@@ -141,3 +141,61 @@ fn i16_13_until_before_since_is_a_usage_error() {
     // In order, the same bounds are fine.
     logstat().arg(&p).args(["-q", "--since", "2h", "--until", "1h"]).assert().code(0);
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// `n` lines whose paths start with `tag`, so two files differ from their first byte.
+fn lines_tagged(tag: &str, n: usize) -> String {
+    (0..n).map(|i| line(&format!("GET /{tag}/{i} HTTP/1.1"), "200", "1")).collect()
+}
+
+fn requests_with_state(env: &Env) -> (String, String) {
+    let out = logstat()
+        .current_dir(env.dir.path())
+        .args(["access.log*", "--state", "s.state", "-r", "summary", "-f", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    (summary(&csv)["requests"].clone(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn i16_1_a_rotated_file_and_its_compressed_copy_are_read_once() {
+    let env = Env::new();
+    let old = lines_tagged("old", 1000);
+    env.write("access.log", &old);
+    assert_eq!(requests_with_state(&env).0, "1000");
+    // Rotation: the old file renamed, 100 new lines, `gzip -k` of the old one.
+    std::fs::rename(env.path("access.log"), env.path("access.log.1")).unwrap();
+    env.write("access.log", lines_tagged("new", 100));
+    env.write("access.log.1.gz", gzip(old.as_bytes()));
+    let (n, err) = requests_with_state(&env);
+    assert_eq!(n, "100", "{err}");
+    assert!(err.contains("access.log.1.gz: same content as access.log.1"), "{err}");
+    // Nothing new: nothing counted, whichever copy is there.
+    assert_eq!(requests_with_state(&env).0, "0");
+    std::fs::remove_file(env.path("access.log.1")).unwrap();
+    assert_eq!(requests_with_state(&env).0, "0");
+
+    // A compression still being written (a cut gzip) beside the plain file.
+    let env = Env::new();
+    env.write("access.log", &old);
+    assert_eq!(requests_with_state(&env).0, "1000");
+    std::fs::rename(env.path("access.log"), env.path("access.log.1")).unwrap();
+    env.write("access.log", lines_tagged("new", 100));
+    let gz = gzip(old.as_bytes());
+    env.write("access.log.1.gz", &gz[..gz.len() / 2]);
+    assert_eq!(requests_with_state(&env).0, "100");
+
+    // Both copies seen for the first time: counted once.
+    let env = Env::new();
+    env.write("access.log.1", &old);
+    env.write("access.log.1.gz", gzip(old.as_bytes()));
+    assert_eq!(requests_with_state(&env).0, "1000");
+}

@@ -77,6 +77,24 @@ impl Session {
         Ok(Session { path: path.to_path_buf(), _lock: lock, prev, plans })
     }
 
+    /// What the plan decided that the user should hear: copies read once.
+    pub fn notes(&self, inputs: &[Source]) -> Vec<String> {
+        let esc = |i: usize| crate::text::escape(inputs[i].name().as_bytes());
+        self.plans
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let k = p.copy_of?;
+                let what = if inputs[i].name() == inputs[k].name() { "named twice" } else { "same content as" };
+                Some(if what == "named twice" {
+                    format!("{}: named twice; read once", esc(i))
+                } else {
+                    format!("{}: {what} {} (a copy, e.g. compressed by logrotate); read once", esc(i), esc(k))
+                })
+            })
+            .collect()
+    }
+
     /// Where each input starts and stops.
     pub fn spans(&self) -> Vec<Span> {
         self.plans.iter().map(|p| p.span.clone()).collect()

@@ -70,57 +70,113 @@ pub struct Planned {
     pub head: Vec<u8>,
     /// The format it was read with before.
     pub format: Option<String>,
+    /// Not read: a copy of this other input, which is.
+    pub copy_of: Option<usize>,
 }
 
-/// Decide where each input starts and stops.
+/// Shortest common start (bytes) for two inputs to count as copies of one
+/// file: a line's worth, so two short files that merely begin alike are not.
+const MIN_COPY: usize = 64;
+
+/// What planning needs of one input that could be opened.
+struct Opened {
+    file: std::fs::File,
+    dev: u64,
+    ino: u64,
+    size: u64,
+    compressed: bool,
+    head: Vec<u8>,
+}
+
+impl Opened {
+    fn of(src: &Source) -> Option<Opened> {
+        let Source::Path(path) = src else { return None };
+        let meta = std::fs::metadata(path).ok()?;
+        let file = std::fs::File::open(path).ok()?;
+        let mut magic = [0u8; 4];
+        let n = std::os::unix::fs::FileExt::read_at(&file, &mut magic, 0).unwrap_or(0);
+        let compressed = Compression::sniff(&magic[..n]) != Compression::None;
+        let head = read_head(&file, compressed);
+        Some(Opened { dev: meta.dev(), ino: meta.ino(), size: meta.len(), compressed, head, file })
+    }
+
+    /// Whether `self` and `o` hold the same file's content (one a copy of
+    /// the other: `gzip -k`, a compression still being written, a
+    /// `delaycompress` setup keeping both): one's start is the other's.
+    fn same_content(&self, o: &Opened) -> bool {
+        let m = self.head.len().min(o.head.len());
+        m >= MIN_COPY && self.head[..m] == o.head[..m]
+    }
+}
+
+/// Decide where each input starts and stops. Inputs that are copies of one
+/// file (the same content, compressed or not) are read once: the one that
+/// continues a tracked entry, else a plain one, else the first; the others
+/// get an empty span and `copy_of`.
 pub fn plan(inputs: &[Source], tracked: &[Tracked]) -> Vec<Planned> {
+    let opened: Vec<Option<Opened>> = inputs.iter().map(Opened::of).collect();
+    let mut plans: Vec<Planned> = vec![Planned::default(); inputs.len()];
+    let fits = |t: &Tracked, head: &[u8]| {
+        t.fp_len > 0 && t.fp_len as usize <= head.len() && fnv1a(&head[..t.fp_len as usize]) == t.fp
+    };
+    // The same file named twice (a glob and a path), or a copy of another
+    // input: read once.
+    let mut read_once: Vec<Option<usize>> = vec![None; inputs.len()];
+    for i in 0..inputs.len() {
+        let Some(a) = &opened[i] else { continue };
+        if read_once[i].is_some() {
+            continue;
+        }
+        let group: Vec<usize> = (i..inputs.len())
+            .filter(|&j| opened[j].as_ref().is_some_and(|b| (b.dev, b.ino) == (a.dev, a.ino) || a.same_content(b)))
+            .collect();
+        // Which member to read: one whose inode a tracked entry names, then
+        // one any entry fits, then a plain one, then the first.
+        let rank = |&j: &usize| {
+            let o = opened[j].as_ref().expect("in group");
+            let same_inode = tracked.iter().any(|t| (t.dev, t.ino) == (o.dev, o.ino) && fits(t, &o.head));
+            let any = tracked.iter().any(|t| fits(t, &o.head));
+            (same_inode, any, !o.compressed, std::cmp::Reverse(j))
+        };
+        let keep = group.iter().copied().max_by_key(rank).expect("i is in its group");
+        for &j in &group {
+            read_once[j] = Some(keep);
+        }
+    }
     let mut claimed = vec![false; tracked.len()];
-    let mut seen: Vec<(u64, u64)> = Vec::new();
-    inputs
-        .iter()
-        .map(|src| {
-            let Source::Path(path) = src else { return Planned::default() };
-            let Ok(meta) = std::fs::metadata(path) else { return Planned::default() };
-            let Ok(file) = std::fs::File::open(path) else { return Planned::default() };
-            let (dev, ino, size) = (meta.dev(), meta.ino(), meta.len());
-            if seen.contains(&(dev, ino)) {
-                // The same file named twice (a glob and a path): read once.
-                let span = Span { limit: Some(0), ..Default::default() };
-                return Planned { span, ..Default::default() };
-            }
-            seen.push((dev, ino));
-            let mut magic = [0u8; 4];
-            let n = std::os::unix::fs::FileExt::read_at(&file, &mut magic, 0).unwrap_or(0);
-            let compressed = Compression::sniff(&magic[..n]) != Compression::None;
-            let head = read_head(&file, compressed);
-            let fits = |t: &Tracked| {
-                t.fp_len > 0 && t.fp_len as usize <= head.len() && fnv1a(&head[..t.fp_len as usize]) == t.fp
-            };
-            // Same inode first, then the longest fingerprint.
-            let best = (0..tracked.len()).filter(|&i| !claimed[i] && fits(&tracked[i])).max_by_key(|&i| {
-                let t = &tracked[i];
-                ((t.dev, t.ino) == (dev, ino), t.fp_len, std::cmp::Reverse(i))
-            });
-            let mut p = Planned { dev, ino, head, ..Default::default() };
-            if let Some(i) = best
-                && (compressed || tracked[i].offset <= size)
-            {
-                claimed[i] = true;
-                let t = &tracked[i];
-                p.resumed = Some(i);
-                p.span.skip = t.offset;
-                p.span.line_base = t.lines;
-                p.format = Some(t.format.clone());
-                p.span.format = crate::format::presets::preset(&t.format);
-            }
-            if !compressed {
-                // Whole lines only: stop after the last newline.
-                let end = last_newline_end(&file, size, p.span.skip);
-                p.span.limit = Some(end.saturating_sub(p.span.skip));
-            }
-            p
-        })
-        .collect()
+    for (i, o) in opened.iter().enumerate() {
+        let Some(o) = o else { continue };
+        let keep = read_once[i].unwrap_or(i);
+        if keep != i {
+            plans[i].span.limit = Some(0);
+            plans[i].copy_of = Some(keep);
+            continue;
+        }
+        // Same inode first, then the longest fingerprint.
+        let best = (0..tracked.len()).filter(|&t| !claimed[t] && fits(&tracked[t], &o.head)).max_by_key(|&t| {
+            let e = &tracked[t];
+            ((e.dev, e.ino) == (o.dev, o.ino), e.fp_len, std::cmp::Reverse(t))
+        });
+        let p = &mut plans[i];
+        (p.dev, p.ino, p.head) = (o.dev, o.ino, o.head.clone());
+        if let Some(t) = best
+            && (o.compressed || tracked[t].offset <= o.size)
+        {
+            claimed[t] = true;
+            let e = &tracked[t];
+            p.resumed = Some(t);
+            p.span.skip = e.offset;
+            p.span.line_base = e.lines;
+            p.format = Some(e.format.clone());
+            p.span.format = crate::format::presets::preset(&e.format);
+        }
+        if !o.compressed {
+            // Whole lines only: stop after the last newline.
+            let end = last_newline_end(&o.file, o.size, p.span.skip);
+            p.span.limit = Some(end.saturating_sub(p.span.skip));
+        }
+    }
+    plans
 }
 
 /// Up to [`FP_BYTES`] of the (decompressed) start of a file.
