@@ -105,6 +105,33 @@ fn truncation_during_a_run_is_survived_and_reported() {
 }
 
 #[test]
+fn truncation_during_a_streamed_read_is_reported() {
+    // Issue 16 #5: with --mmap never, a cut was read as a short file.
+    let env = Env::new();
+    let p = env.write("live.log", generated(4, 24 << 20));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
+        .arg(&p)
+        .args(["-q", "--mmap", "never", "-f", "csv", "-r", "summary"])
+        .env("LOGSTAT_CHUNK_DELAY_MS", "10")
+        .env("LOGSTAT_CHUNK_BYTES", "65536")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(4096).unwrap(); // like copytruncate
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit 1; stderr: {err}");
+    assert!(err.contains("the file shrank while being read") && err.contains("bytes were not counted"), "{err}");
+    let s = summary(&String::from_utf8_lossy(&out.stdout));
+    let lines: u64 = s["lines"].parse().unwrap();
+    assert!(lines > 0, "what was read before the truncation is reported");
+    assert_eq!(s["malformed"], "0", "the cut last line is not counted as malformed");
+    assert_eq!(s["parsed"], s["lines"]);
+}
+
+#[test]
 fn huge_lines_nul_bytes_and_garbage() {
     let env = Env::new();
     let good = line("GET / HTTP/1.1", "200", "1");

@@ -199,3 +199,27 @@ fn i16_1_a_rotated_file_and_its_compressed_copy_are_read_once() {
     env.write("access.log.1.gz", gzip(old.as_bytes()));
     assert_eq!(requests_with_state(&env).0, "1000");
 }
+
+#[test]
+fn i16_6_compressed_input_through_a_pipe_path_is_decompressed() {
+    let text = lines_tagged("p", 300);
+    let gz = gzip(text.as_bytes());
+    // `gzip -c x | logstat /dev/stdin`: a pipe opened by path.
+    let s = summary(&stdout_of(
+        logstat().args(["/dev/stdin", "-q", "-f", "csv", "-r", "summary"]).write_stdin(gz.clone()),
+        0,
+    ));
+    assert_eq!((s["lines"].as_str(), s["parsed"].as_str()), ("300", "300"));
+    // A named FIFO with zstd behind it (`logstat <(zstd -c x)` is the same).
+    let env = Env::new();
+    let fifo = env.path("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let zs = zstd::encode_all(text.as_bytes(), 1).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, zs).unwrap())
+    };
+    let s = summary(&stdout_of(logstat().arg(&fifo).args(["-q", "-f", "csv", "-r", "summary"]), 0));
+    writer.join().unwrap();
+    assert_eq!((s["lines"].as_str(), s["parsed"].as_str()), ("300", "300"));
+}

@@ -118,13 +118,19 @@ pub fn run_spans(
         let mut ctx = FileCtx { idx: idx as u32, name: &name, opts, zone: &mut zone, notify: &mut *notify, span };
         let outcome = match opened {
             Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
-            Opened::Stream(mut r, c) => match skip(&mut r, span.skip) {
+            Opened::Stream(mut r, c, size) => match skip(&mut r, span.skip) {
                 Ok(()) => {
                     let r: Box<dyn Read + Send> = match span.limit {
                         Some(n) => Box::new(r.take(n)),
                         None => r,
                     };
-                    ctx.run_stream(r, c, records.as_mut())
+                    // What a plain file held when opened: a read ending short
+                    // of it met a truncation.
+                    let expect = size.map(|sz| {
+                        let left = sz.saturating_sub(span.skip);
+                        span.limit.map_or(left, |l| l.min(left))
+                    });
+                    ctx.run_stream(r, c, expect, records.as_mut())
                 }
                 Err(source) => {
                     notify(Notice::InputFailed(&InputError::Io { path: name, source }));
@@ -176,7 +182,7 @@ pub fn run_reader(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> s
     let mut quiet = |_: Notice| {};
     let span = Span::default();
     let mut ctx = FileCtx { idx: 0, name, opts, zone: &mut zone, notify: &mut quiet, span: &span };
-    let (stats, file, error) = ctx.run_stream(r, c, None)?.finish(name);
+    let (stats, file, error) = ctx.run_stream(r, c, None, None)?.finish(name);
     let failed = usize::from(error.is_some());
     Ok(Run {
         names: vec![name.to_string()],

@@ -21,6 +21,7 @@ impl FileCtx<'_> {
         &mut self,
         mut r: Box<dyn Read + Send>,
         compression: Compression,
+        expect: Option<u64>,
         mut records: Option<&mut RecordsOut>,
     ) -> std::io::Result<Outcome> {
         let chunk_bytes = self.opts.chunk_bytes;
@@ -29,7 +30,7 @@ impl FileCtx<'_> {
         // Start with the detection sample; grow to a whole batch only when
         // the input is larger (small inputs stay cheap).
         let mut buf = vec![0u8; batch.min(crate::parse::detect::SAMPLE_BYTES)];
-        let mut fill = Filler { filled: 0, eof: false, bytes_read: 0, error: None };
+        let mut fill = Filler { filled: 0, eof: false, bytes_read: 0, error: None, expect };
         fill.fill(&mut r, &mut buf);
         if !fill.eof {
             buf.resize(batch, 0);
@@ -92,6 +93,10 @@ impl FileCtx<'_> {
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
                 process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, rec)?;
                 chunk_idx += group.len() as u32;
+                if let Some(d) = self.opts.chunk_delay {
+                    // Test knob: slow the run so a truncation lands mid-read.
+                    std::thread::sleep(d * group.len() as u32);
+                }
             }
             PROGRESS.fetch_add(used as u64, Ordering::Relaxed);
             buf.copy_within(used..fill.filled, 0);
@@ -123,6 +128,9 @@ pub(super) struct Filler {
     pub(super) bytes_read: u64,
     /// A read error ends the input like EOF, and is kept to be reported.
     pub(super) error: Option<std::io::Error>,
+    /// Bytes a plain file held when opened: an end before them is a
+    /// truncation during the read.
+    pub(super) expect: Option<u64>,
 }
 
 impl Filler {
@@ -130,7 +138,23 @@ impl Filler {
     pub(super) fn fill(&mut self, r: &mut dyn Read, buf: &mut [u8]) {
         while !self.eof && self.filled < buf.len() {
             match r.read(&mut buf[self.filled..]) {
-                Ok(0) => self.eof = true,
+                Ok(0) => {
+                    self.eof = true;
+                    if let Some(e) = self.expect
+                        && self.bytes_read < e
+                    {
+                        // Cut short: the last line read may be cut too, so
+                        // it is dropped with the rest.
+                        let keep = memchr::memrchr(b'\n', &buf[..self.filled]).map_or(0, |i| i + 1);
+                        let dropped = (self.filled - keep) as u64;
+                        self.filled = keep;
+                        self.bytes_read -= dropped;
+                        self.error = Some(std::io::Error::other(format!(
+                            "the file shrank while being read (truncated, e.g. by logrotate copytruncate): {} of {e} bytes were not counted",
+                            e - self.bytes_read
+                        )));
+                    }
+                }
                 Ok(n) => {
                     self.filled += n;
                     self.bytes_read += n as u64;

@@ -54,9 +54,21 @@ pub fn decode<R: BufRead + Send + 'static>(mut r: R) -> std::io::Result<(Box<dyn
     Ok((out, c))
 }
 
-/// `decode` for an unbuffered reader.
-pub fn decode_reader<R: Read + Send + 'static>(r: R) -> std::io::Result<(Box<dyn Read + Send>, Compression)> {
-    decode(BufReader::with_capacity(1 << 20, r))
+/// `decode` for an unbuffered reader. The magic bytes are read first in
+/// full (a pipe may deliver fewer than four at once), so a compressed
+/// stream through a pipe or FIFO is recognised as reliably as a file.
+pub fn decode_reader<R: Read + Send + 'static>(mut r: R) -> std::io::Result<(Box<dyn Read + Send>, Compression)> {
+    let mut magic = Vec::with_capacity(4);
+    while magic.len() < 4 {
+        let mut b = [0u8; 4];
+        match r.read(&mut b[..4 - magic.len()]) {
+            Ok(0) => break,
+            Ok(n) => magic.extend_from_slice(&b[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    decode(BufReader::with_capacity(1 << 20, std::io::Cursor::new(magic).chain(r)))
 }
 
 #[cfg(test)]

@@ -55,8 +55,10 @@ pub enum MmapPolicy {
 pub enum Opened {
     /// A regular file, memory-mapped and guarded against truncation.
     Mapped(mmap::GuardedMap),
-    /// A stream, and the compression it was decoded from.
-    Stream(Box<dyn Read + Send>, Compression),
+    /// A stream, the compression it was decoded from, and for a plain
+    /// regular file its size when opened (a read that ends short of it met
+    /// a truncation).
+    Stream(Box<dyn Read + Send>, Compression, Option<u64>),
 }
 
 /// Open an input: mapped when the policy allows, else a (decompressed) stream.
@@ -65,7 +67,7 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
         Source::Stdin => {
             let (r, c) = decompress::decode_reader(std::io::stdin())
                 .map_err(|source| InputError::Io { path: "-".to_string(), source })?;
-            return Ok(Opened::Stream(r, c));
+            return Ok(Opened::Stream(r, c, None));
         }
         Source::Path(p) => p,
     };
@@ -76,11 +78,17 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
         return Err(InputError::Directory { path: name });
     }
     let file = File::open(path).map_err(io)?;
+    if !meta.is_file() {
+        // A pipe, FIFO or device (`<(gzip -c …)`, `/dev/stdin`): no
+        // positioned reads; the magic bytes come from the stream itself.
+        let (r, c) = decompress::decode_reader(file).map_err(io)?;
+        return Ok(Opened::Stream(r, c, None));
+    }
     let mut magic = [0u8; 4];
     let n = std::os::unix::fs::FileExt::read_at(&file, &mut magic, 0).unwrap_or(0);
     if Compression::sniff(&magic[..n]) != Compression::None {
         let (r, c) = decompress::decode_reader(file).map_err(io)?;
-        return Ok(Opened::Stream(r, c));
+        return Ok(Opened::Stream(r, c, None));
     }
     let want_map = match policy {
         MmapPolicy::Never => false,
@@ -93,7 +101,7 @@ pub fn open(src: &Source, policy: MmapPolicy) -> Result<Opened, InputError> {
             return Ok(Opened::Mapped(m));
         }
     }
-    Ok(Opened::Stream(Box::new(file), Compression::None))
+    Ok(Opened::Stream(Box::new(file), Compression::None, Some(meta.len())))
 }
 
 /// The last `n` bytes of an input (decompressed), starting at a line
