@@ -232,13 +232,19 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         Some((path, _)) => Some(state::session::Session::open(path, &cfg.inputs, &settings(cfg), &mut opts.zone)?),
         None => None,
     };
-    let spans = session.as_ref().map_or_else(|| vec![engine::Span::default(); cfg.inputs.len()], |s| s.spans());
-    if let Some(s) = &session
-        && !cfg.out.quiet
-    {
-        for n in s.notes(&cfg.inputs) {
-            eprintln!("logstat: {n}");
+    let inputs = session.as_ref().map_or_else(|| cfg.inputs.clone(), |s| s.inputs(&cfg.inputs));
+    let spans = session.as_ref().map_or_else(|| vec![engine::Span::default(); inputs.len()], |s| s.spans());
+    let mut gaps = 0;
+    if let Some(s) = &session {
+        if !cfg.out.quiet {
+            for n in s.notes(&cfg.inputs) {
+                eprintln!("logstat: {n}");
+            }
         }
+        for g in s.gaps() {
+            eprintln!("logstat: {g}");
+        }
+        gaps = s.gaps().len();
     }
 
     let stdout = std::io::stdout();
@@ -272,7 +278,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         None => None,
     };
     init_threads(cfg.threads, cfg.out.quiet);
-    let (mut run, read) = engine::run_spans(&cfg.inputs, &spans, &opts, &mut |n| notice(cfg, n), records)?;
+    let (mut run, read) = engine::run_spans(&inputs, &spans, &opts, &mut |n| notice(cfg, n), records)?;
     if let Some(mut f) = records_file {
         f.flush()?;
     }
@@ -284,7 +290,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     }
     let mut pending = None;
     if let Some(session) = session {
-        let (total, p) = session.finish(&cfg.inputs, &run, &read, settings(cfg))?;
+        let (total, p) = session.finish(&inputs, &run, &read, settings(cfg))?;
         pending = Some(p);
         if cfg.state.as_ref().is_some_and(|s| s.1) {
             run = total;
@@ -301,7 +307,9 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     if let Some(path) = &cfg.out.save_state {
         state::save(path, &run, settings(cfg))?;
     }
-    Ok(exit_code(&run, crossed))
+    let code = exit_code(&run, crossed);
+    // A rotated file's unread tail that was not found is data not counted.
+    if gaps > 0 && !cfg.allow_gaps { Ok(EXIT_INPUT) } else { Ok(code) }
 }
 
 /// An unreadable input wins over a crossed threshold.

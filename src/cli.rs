@@ -60,6 +60,12 @@ pub struct Cli {
     #[arg(long, requires = "state", help_heading = "Incremental runs")]
     pub cumulative: bool,
 
+    /// With --state: when a file was rotated between runs and the rest of
+    /// the old file is not found beside it (NAME.1, NAME.1.gz, NAME-DATE…),
+    /// report the gap on stderr but exit 0 instead of 1.
+    #[arg(long, requires = "state", help_heading = "Incremental runs")]
+    pub allow_gaps: bool,
+
     /// Log format: auto (detect per input from its first lines), a preset
     /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
     /// common_with_vhost), 'nginx:<log_format string>' pasted from

@@ -21,6 +21,8 @@ pub struct Config {
     pub engine: Options,
     pub threads: Option<usize>,
     pub progress: bool,
+    /// `--allow-gaps`: an unread rotated tail is not an error.
+    pub allow_gaps: bool,
     /// `--state FILE` and whether the report is `--cumulative`.
     pub state: Option<(PathBuf, bool)>,
 }
@@ -311,6 +313,7 @@ impl Config {
             inputs,
             out,
             state: cli.state.map(|p| (p, cli.cumulative)),
+            allow_gaps: cli.allow_gaps,
             engine: Options {
                 format,
                 zone,

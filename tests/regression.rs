@@ -223,3 +223,81 @@ fn i16_6_compressed_input_through_a_pipe_path_is_decompressed() {
     writer.join().unwrap();
     assert_eq!((s["lines"].as_str(), s["parsed"].as_str()), ("300", "300"));
 }
+
+/// `logstat access.log --state s.state` in `env`: (requests, exit code, stderr).
+fn live_only(env: &Env, extra: &[&str]) -> (String, i32, String) {
+    let out = logstat()
+        .current_dir(env.dir.path())
+        .args(["access.log", "--state", "s.state", "-r", "summary", "-f", "csv"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    (summary(&csv)["requests"].clone(), out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn append(env: &Env, name: &str, text: &str) {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(env.path(name))
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+}
+
+#[test]
+fn i16_3_rotated_files_are_found_without_being_named() {
+    let env = Env::new();
+    append(&env, "access.log", &lines_tagged("a", 1000));
+    assert_eq!(live_only(&env, &[]).0, "1000");
+    // Rename rotation after 200 more lines: the tail is read from access.log.1.
+    append(&env, "access.log", &lines_tagged("b", 200));
+    std::fs::rename(env.path("access.log"), env.path("access.log.1")).unwrap();
+    append(&env, "access.log", &lines_tagged("c", 50));
+    let (n, code, err) = live_only(&env, &[]);
+    assert_eq!((n.as_str(), code), ("250", 0), "{err}");
+    assert!(err.contains("reading the rest of it from access.log.1"), "{err}");
+    // Rotated to a dated, compressed name (logrotate dateext + compress).
+    append(&env, "access.log", &lines_tagged("d", 10));
+    std::fs::remove_file(env.path("access.log.1")).unwrap();
+    let text = std::fs::read(env.path("access.log")).unwrap();
+    env.write("access.log-20241011.gz", gzip(&text));
+    std::fs::remove_file(env.path("access.log")).unwrap();
+    append(&env, "access.log", &lines_tagged("e", 5));
+    let (n, code, err) = live_only(&env, &[]);
+    assert_eq!((n.as_str(), code), ("15", 0), "{err}");
+    assert!(err.contains("access.log-20241011.gz"), "{err}");
+    // copytruncate: the copy holds the tail.
+    append(&env, "access.log", &lines_tagged("f", 40));
+    std::fs::copy(env.path("access.log"), env.path("access.log.1")).unwrap();
+    std::fs::OpenOptions::new().write(true).open(env.path("access.log")).unwrap().set_len(0).unwrap();
+    append(&env, "access.log", &lines_tagged("g", 4));
+    let (n, code, err) = live_only(&env, &[]);
+    assert_eq!((n.as_str(), code), ("44", 0), "{err}");
+}
+
+#[test]
+fn i16_3_an_unfound_rotated_tail_is_a_gap_said_once() {
+    let env = Env::new();
+    append(&env, "access.log", &lines_tagged("a", 100));
+    assert_eq!(live_only(&env, &[]).0, "100");
+    append(&env, "access.log", &lines_tagged("b", 20));
+    std::fs::rename(env.path("access.log"), env.path("elsewhere")).unwrap();
+    append(&env, "access.log", &lines_tagged("c", 7));
+    let (n, code, err) = live_only(&env, &["-q"]);
+    assert_eq!((n.as_str(), code), ("7", 1), "the gap is an error even with -q: {err}");
+    assert!(err.contains("was not found beside it") && err.contains("--allow-gaps"), "{err}");
+    assert!(err.contains("after byte") && err.contains("line 100"), "{err}");
+    // Said once: the next run is clean.
+    append(&env, "access.log", &lines_tagged("d", 3));
+    assert_eq!(live_only(&env, &["-q"]), ("3".to_string(), 0, String::new()));
+    // --allow-gaps: reported, exit 0.
+    append(&env, "access.log", &lines_tagged("e", 2));
+    std::fs::rename(env.path("access.log"), env.path("elsewhere2")).unwrap();
+    append(&env, "access.log", &lines_tagged("f", 1));
+    let (n, code, err) = live_only(&env, &["-q", "--allow-gaps"]);
+    assert_eq!((n.as_str(), code), ("1", 0), "{err}");
+    assert!(err.contains("was not found beside it"), "{err}");
+}

@@ -17,6 +17,12 @@ pub struct Session {
     _lock: Lock,
     prev: Option<State>,
     plans: Vec<Planned>,
+    /// Rotated files found beside a replaced input, read for their tail.
+    extra: Vec<Source>,
+    /// Notices about them.
+    found: Vec<String>,
+    /// Replaced files whose unread tail was not found.
+    gaps: Vec<String>,
 }
 
 fn refuse(path: &Path, reason: String) -> StateError {
@@ -73,12 +79,58 @@ impl Session {
                 _ => {}
             }
         }
-        let plans = track::plan(inputs, prev.as_ref().map_or(&[][..], |p| &p.tracked[..]));
-        Ok(Session { path: path.to_path_buf(), _lock: lock, prev, plans })
+        let tracked = prev.as_ref().map_or(&[][..], |p| &p.tracked[..]);
+        let mut plans = track::plan(inputs, tracked);
+        let (mut extra, mut found, mut gaps) = (Vec::new(), Vec::new(), Vec::new());
+        if let Some(p) = &prev {
+            let given: Vec<PathBuf> =
+                inputs.iter().filter_map(|s| if let Source::Path(p) = s { Some(p.clone()) } else { None }).collect();
+            for lost in track::replaced(inputs, &plans, tracked, p.runs) {
+                let t = &tracked[lost.entry];
+                let Source::Path(live) = &inputs[lost.input] else { continue };
+                let name = crate::text::escape(t.name.as_bytes());
+                match track::find_rotated(live, t, &given) {
+                    Some(rot) => {
+                        found.push(format!(
+                            "{name}: replaced since the last run (rotated); reading the rest of it from {} (after byte {})",
+                            crate::text::escape(rot.as_os_str().as_encoded_bytes()),
+                            t.offset
+                        ));
+                        plans.push(track::plan_tail(&rot, t, lost.entry));
+                        extra.push(Source::Path(rot));
+                    }
+                    None => gaps.push(format!(
+                        "{name}: replaced since the last run (rotated or truncated), and the rest of the old file \
+                         (after byte {}, line {}) was not found beside it ({name}.1, .1.gz, .0, -YYYYMMDD…): \
+                         its unread lines are not counted; name rotated files too ('{name}*'), \
+                         or pass --allow-gaps to accept this",
+                        t.offset, t.lines
+                    )),
+                }
+            }
+        }
+        Ok(Session { path: path.to_path_buf(), _lock: lock, prev, plans, extra, found, gaps })
     }
 
-    /// What the plan decided that the user should hear: copies read once.
+    /// The inputs to read: those given, then rotated files found for the
+    /// tail of a replaced one.
+    pub fn inputs(&self, given: &[Source]) -> Vec<Source> {
+        given.iter().cloned().chain(self.extra.iter().cloned()).collect()
+    }
+
+    /// Replaced files whose unread tail was not found: each is a gap in
+    /// the counts (exit 1 unless `--allow-gaps`).
+    pub fn gaps(&self) -> &[String] {
+        &self.gaps
+    }
+
+    /// What the plan decided that the user should hear: copies read once,
+    /// rotated files found.
     pub fn notes(&self, inputs: &[Source]) -> Vec<String> {
+        self.copies(inputs).into_iter().chain(self.found.iter().cloned()).collect()
+    }
+
+    fn copies(&self, inputs: &[Source]) -> Vec<String> {
         let esc = |i: usize| crate::text::escape(inputs[i].name().as_bytes());
         self.plans
             .iter()

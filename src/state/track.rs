@@ -13,6 +13,12 @@
 //!   bytes → its tail is read; the truncated live file's first bytes changed
 //!   → read from its start.
 //!
+//! - a file and its copy (`access.log.1` beside `access.log.1.gz`): one
+//!   content, read once;
+//! - a replaced file whose rotated copy was not named: looked for beside it
+//!   (`NAME.1`, `NAME.1.gz`, `NAME-YYYYMMDD`, …) by fingerprint
+//!   ([`find_rotated`]), or reported as a gap.
+//!
 //! Only whole lines are consumed from plain files: a last line still being
 //! written is left for the next run.
 
@@ -256,4 +262,102 @@ pub fn update(
     out.extend(rest);
     out.truncate(MAX_TRACKED);
     out
+}
+
+/// Where logrotate and common daemons put a rotated `NAME`, in the order
+/// they are tried: `NAME.1`, `NAME.0`, compressed variants, then dated names
+/// (`NAME-YYYYMMDD`, `NAME.YYYY-MM-DD`, `NAME-YYYY-MM-DD`, each plain or
+/// compressed) found in the same directory.
+pub fn rotated_candidates(live: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let (Some(dir), Some(name)) = (live.parent(), live.file_name()) else { return Vec::new() };
+    // Names beside a bare `access.log` stay bare (no `./`).
+    let join = |n: &std::ffi::OsStr| if dir.as_os_str().is_empty() { n.into() } else { dir.join(n) };
+    let base = name.as_encoded_bytes();
+    let mut out = Vec::new();
+    for suffix in [".1", ".1.gz", ".1.zst", ".0", ".0.gz", ".0.zst"] {
+        let mut n = name.to_os_string();
+        n.push(suffix);
+        out.push(join(&n));
+    }
+    let listed = if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir };
+    let mut dated: Vec<std::path::PathBuf> = std::fs::read_dir(listed)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let f = e.file_name();
+            let f = f.as_encoded_bytes();
+            f.len() > base.len() && f.starts_with(base) && is_dated_suffix(&f[base.len()..])
+        })
+        .map(|e| join(&e.file_name()))
+        .collect();
+    // Newest date first: the file rotated last holds the tail.
+    dated.sort_by(|a, b| b.cmp(a));
+    out.extend(dated);
+    out
+}
+
+/// `-YYYYMMDD`, `.YYYY-MM-DD` or `-YYYY-MM-DD`, optionally `.gz`/`.zst`
+/// (and logrotate's `dateformat` with an hour or seconds: digits after).
+fn is_dated_suffix(s: &[u8]) -> bool {
+    let s = s.strip_suffix(b".gz").or_else(|| s.strip_suffix(b".zst")).unwrap_or(s);
+    let (Some(&sep), rest) = (s.first(), s.get(1..).unwrap_or(&[])) else { return false };
+    if sep != b'-' && sep != b'.' {
+        return false;
+    }
+    let digits = rest.iter().filter(|b| b.is_ascii_digit()).count();
+    digits >= 8
+        && rest.iter().all(|b| b.is_ascii_digit() || *b == b'-' || *b == b'_')
+        && rest[..4].iter().all(u8::is_ascii_digit)
+}
+
+/// A tracked file that was replaced since the last run (rename rotation or
+/// copytruncate) and whose unread tail no input covers.
+#[derive(Clone, Debug)]
+pub struct Lost {
+    /// The entry (index into the tracked list).
+    pub entry: usize,
+    /// The live input now under its name.
+    pub input: usize,
+}
+
+/// Entries seen in the last run (`last_run`), not continued by any input,
+/// whose name is an input's name now: the file under that name was
+/// replaced, so the rest of the old one is somewhere else (or gone).
+pub fn replaced(inputs: &[Source], plans: &[Planned], tracked: &[Tracked], last_run: u64) -> Vec<Lost> {
+    let resumed: Vec<usize> = plans.iter().filter_map(|p| p.resumed).collect();
+    tracked
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| t.seen == last_run && t.offset > 0 && !resumed.contains(i))
+        .filter_map(|(i, t)| {
+            let input = inputs.iter().position(|s| s.name() == t.name)?;
+            Some(Lost { entry: i, input })
+        })
+        .collect()
+}
+
+/// A rotated copy of entry `t` beside `live`: the first candidate whose
+/// start fits its fingerprint and which is long enough to hold what was read.
+pub fn find_rotated(live: &std::path::Path, t: &Tracked, exclude: &[std::path::PathBuf]) -> Option<std::path::PathBuf> {
+    rotated_candidates(live).into_iter().filter(|c| !exclude.contains(c)).find(|c| {
+        let Some(o) = Opened::of(&Source::Path(c.clone())) else { return false };
+        let fits = t.fp_len > 0 && t.fp_len as usize <= o.head.len() && fnv1a(&o.head[..t.fp_len as usize]) == t.fp;
+        fits && (o.compressed || o.size >= t.offset)
+    })
+}
+
+/// The plan for reading the rest of entry `t` from `path`.
+pub fn plan_tail(path: &std::path::Path, t: &Tracked, entry: usize) -> Planned {
+    let Some(o) = Opened::of(&Source::Path(path.to_path_buf())) else { return Planned::default() };
+    let mut p = Planned { dev: o.dev, ino: o.ino, head: o.head, resumed: Some(entry), ..Default::default() };
+    p.span.skip = t.offset;
+    p.span.line_base = t.lines;
+    p.format = Some(t.format.clone());
+    p.span.format = crate::format::presets::preset(&t.format);
+    if !o.compressed {
+        let end = last_newline_end(&o.file, o.size, p.span.skip);
+        p.span.limit = Some(end.saturating_sub(p.span.skip));
+    }
+    p
 }
