@@ -370,7 +370,9 @@ fn render(
             max_routes, st.other_routes.counts.requests, st.route_error
         );
     }
-    let kept = run.stats.windows.width;
+    // A width finer than the buckets kept, or one giving too many windows
+    // over the span (empty ones included), is widened with a notice.
+    let kept = window_opt.map_or(run.stats.windows.width, |w| run.stats.windows.fitting_width(w));
     if let Some(w) = window_opt
         && kept > w
         && !cfg.quiet

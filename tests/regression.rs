@@ -301,3 +301,21 @@ fn i16_3_an_unfound_rotated_tail_is_a_gap_said_once() {
     assert_eq!((n.as_str(), code), ("1", 0), "{err}");
     assert!(err.contains("was not found beside it"), "{err}");
 }
+
+#[test]
+fn i16_12_a_fine_window_over_a_sparse_span_is_widened_not_dropped() {
+    let env = Env::new();
+    let a = "192.0.2.1 - - [10/Oct/2024:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n";
+    let b = "192.0.2.1 - - [11/Oct/2024:17:42:16 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n"; // 100,000 s later
+    let p = env.write("sparse.log", format!("{a}{b}"));
+    let out = logstat().arg(&p).args(["--window", "1s", "-r", "windows", "-f", "csv"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--window 1s over this time span gives more than 100000 windows; shown per 1m"), "{err}");
+    let rows = csv_rows(&String::from_utf8_lossy(&out.stdout));
+    // 13:55 … 17:42 the next day, every minute, empty ones included.
+    assert_eq!(rows.len() - 1, 1_668, "one row per minute");
+    assert_eq!(rows[1][1], "1");
+    assert_eq!(rows[2][1], "0");
+    let text = stdout_of(logstat().arg(&p).args(["-q", "--window", "1s", "-r", "windows"]), 0);
+    assert!(text.contains("quietest 2024-10-10T13:56:00+00:00  0 requests"), "{text}");
+}

@@ -248,9 +248,22 @@ pub fn rfc3339_into(unix: i64, offset: i32, out: &mut String) {
     let sod = local.rem_euclid(86_400);
     let sign = if offset < 0 { '-' } else { '+' };
     let off = offset.unsigned_abs();
+    // Years outside 0000–9999 in ISO 8601's expanded form (`-0030`), not
+    // a three-digit `-030`.
+    match y {
+        ..0 => {
+            let _ = write!(out, "-{:04}", -y);
+        }
+        10_000.. => {
+            let _ = write!(out, "+{y}");
+        }
+        _ => {
+            let _ = write!(out, "{y:04}");
+        }
+    }
     let _ = write!(
         out,
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        "-{mo:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
         sod / 3600,
         sod % 3600 / 60,
         sod % 60,
@@ -262,6 +275,16 @@ pub fn rfc3339_into(unix: i64, offset: i32, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_outside_four_digits() {
+        let mut s = String::new();
+        rfc3339_into(days_from_civil(-30, 4, 20) * 86_400, 0, &mut s);
+        assert_eq!(s, "-0030-04-20T00:00:00+00:00");
+        s.clear();
+        rfc3339_into(days_from_civil(1, 1, 1) * 86_400, 3_600, &mut s);
+        assert_eq!(s, "0001-01-01T01:00:00+01:00");
+    }
 
     #[test]
     fn apache_example() {

@@ -153,6 +153,30 @@ impl Windows {
         self.coarsen_auto();
     }
 
+    /// The width to show when `asked` (at least the kept width) would give
+    /// [`MAX_BUCKETS`] windows or more between the first and the last
+    /// bucket: the smallest of 1m, 5m, 15m, 1h, 6h, 1d, 7d (or a whole
+    /// number of weeks) that is a multiple of the kept width and gives
+    /// fewer. `asked` itself when it fits.
+    pub fn fitting_width(&self, asked: i64) -> i64 {
+        let w = asked.max(self.width);
+        let mut keys = self.buckets.keys().copied().chain(self.cur.as_ref().map(|(k, _)| *k));
+        let Some(first) = keys.next() else { return w };
+        let (lo, hi) = keys.fold((first, first), |(lo, hi), k| (lo.min(k), hi.max(k)));
+        let span = (hi - lo) * self.width;
+        let fits = |w: i64| span / w < MAX_BUCKETS as i64 - 1;
+        if fits(w) {
+            return w;
+        }
+        let ladder = [60, 300, 900, 3_600, 21_600, 86_400, 604_800];
+        if let Some(c) = ladder.into_iter().find(|c| *c > w && c % self.width == 0 && fits(*c)) {
+            return c;
+        }
+        let weeks = (span / 604_800 / (MAX_BUCKETS as i64 - 2) + 1).max(1);
+        let c = weeks * 604_800;
+        if c % self.width == 0 { c } else { (c / self.width + 1) * self.width }
+    }
+
     /// Buckets rolled up to `width`, in time order: (wall start seconds,
     /// counts). Windows without requests between the first and the last are
     /// included with zero counts (up to [`MAX_BUCKETS`] windows in all), so a
