@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
@@ -180,9 +180,59 @@ fn total_size(inputs: &[Source]) -> u64 {
         .sum()
 }
 
-fn create(dir: &Path, name: &str) -> Result<BufWriter<File>, OutputError> {
+/// A file under `-o DIR`, written to a temporary name and renamed into
+/// place by [`OutFile::finish`]: a full disk or a killed run leaves the
+/// previous file (or none), never a cut one, and errors name the file.
+struct OutFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    w: BufWriter<File>,
+    /// The first write error, kept so it can be reported with the path.
+    failed: Option<std::io::Error>,
+}
+
+impl Write for OutFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf).inspect_err(|e| {
+            self.failed.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+impl OutFile {
+    /// Flush, sync and rename into place; on failure remove the temporary
+    /// file and name the file in the error.
+    fn finish(mut self) -> Result<(), OutputError> {
+        let done = self.w.flush().and_then(|()| self.w.get_ref().sync_all());
+        let res = match (self.failed.take(), done) {
+            (Some(e), _) | (None, Err(e)) => Err(e),
+            (None, Ok(())) => std::fs::rename(&self.tmp, &self.path),
+        };
+        res.map_err(|source| {
+            let _ = std::fs::remove_file(&self.tmp);
+            OutputError::File { path: self.path.clone(), source }
+        })
+    }
+}
+
+fn create(dir: &Path, name: &str) -> Result<OutFile, OutputError> {
     let path = dir.join(name);
-    File::create(&path).map(BufWriter::new).map_err(|source| OutputError::File { path, source })
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let f = File::create(&tmp).map_err(|source| OutputError::File { path: path.clone(), source })?;
+    Ok(OutFile { tmp, path, w: BufWriter::new(f), failed: None })
+}
+
+/// `-o DIR`: created when missing; an existing file there is not a directory.
+fn output_dir(dir: &Path) -> Result<(), OutputError> {
+    if dir.exists() && !dir.is_dir() {
+        let source = std::io::Error::from_raw_os_error(libc::ENOTDIR);
+        return Err(OutputError::File { path: dir.to_path_buf(), source });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.to_path_buf(), source })
 }
 
 /// The settings a run's aggregate depends on.
@@ -215,7 +265,7 @@ fn last_line_time(cfg: &Config) -> Option<i64> {
 
 fn analyze(cfg: &Config) -> Result<u8, AppError> {
     if let Some(dir) = &cfg.out.output_dir {
-        std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.clone(), source })?;
+        output_dir(dir)?;
     }
     let mut opts = cfg.engine.clone();
     if cfg.engine.filter.needs_last_line() {
@@ -278,10 +328,14 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         None => None,
     };
     init_threads(cfg.threads, cfg.out.quiet);
-    let (mut run, read) = engine::run_spans(&inputs, &spans, &opts, &mut |n| notice(cfg, n), records)?;
-    if let Some(mut f) = records_file {
-        f.flush()?;
+    let ran = engine::run_spans(&inputs, &spans, &opts, &mut |n| notice(cfg, n), records);
+    if let Some(f) = records_file {
+        // A failed write to the records file is reported with its path.
+        if ran.is_ok() || f.failed.is_some() {
+            f.finish()?;
+        }
     }
+    let (mut run, read) = ran?;
 
     // No input could be opened: no report of nothing, only the errors above
     // (an input that failed part-way still reports what was read).
@@ -326,7 +380,7 @@ fn exit_code(run: &Run, crossed: bool) -> u8 {
 /// `logstat merge`: state files combined in argument order.
 fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
     if let Some(dir) = &cfg.out.output_dir {
-        std::fs::create_dir_all(dir).map_err(|source| OutputError::File { path: dir.clone(), source })?;
+        output_dir(dir)?;
     }
     if cfg.out.reports.contains(&Kind::Records) {
         return Err(UsageError("merge: records are not kept in state files; choose other reports".into()).into());
@@ -415,8 +469,12 @@ fn render(
                 match &cfg.output_dir {
                     Some(dir) => {
                         let mut f = create(dir, &format!("{}.csv", k.name()))?;
-                        crate::render::csv::write_table(&table, &mut f, cfg.raw_csv)?;
-                        f.flush()?;
+                        let res = crate::render::csv::write_table(&table, &mut f, cfg.raw_csv);
+                        // A write error is reported by `finish`, with the path.
+                        if res.is_err() && f.failed.is_none() {
+                            res?;
+                        }
+                        f.finish()?;
                     }
                     None => crate::render::csv::write_table(&table, out, cfg.raw_csv)?,
                 }
@@ -428,8 +486,11 @@ fn render(
                 Some(dir) => {
                     for t in &tables {
                         let mut f = create(dir, &format!("{}.json", t.name))?;
-                        crate::render::json::write_tables(std::slice::from_ref(t), &mut f)?;
-                        f.flush()?;
+                        let res = crate::render::json::write_tables(std::slice::from_ref(t), &mut f);
+                        if res.is_err() && f.failed.is_none() {
+                            res?;
+                        }
+                        f.finish()?;
                     }
                 }
                 None if !tables.is_empty() => crate::render::json::write_tables(&tables, out)?,

@@ -288,6 +288,12 @@ impl Config {
             .map(std::time::Duration::from_millis);
         let failures = crate::status::StatusSet::parse("--failures", &cli.failures).map_err(usage)?;
         let metric = parse_metric(&cli.latency)?;
+        if cli.max_routes < 2 {
+            return Err(usage(format!(
+                "--max-routes {}: at least 2 (when the bound acts, the heaviest half is kept)",
+                cli.max_routes
+            )));
+        }
         if cli.threads == Some(0) {
             return Err(usage("--threads must be at least 1"));
         }
@@ -322,7 +328,7 @@ impl Config {
                 chunk_bytes,
                 chunk_delay,
                 failures,
-                max_routes: cli.max_routes.max(2),
+                max_routes: cli.max_routes,
                 metric,
                 filter,
                 reference: jiff::Timestamp::now().as_second(),

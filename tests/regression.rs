@@ -319,3 +319,63 @@ fn i16_12_a_fine_window_over_a_sparse_span_is_widened_not_dropped() {
     let text = stdout_of(logstat().arg(&p).args(["-q", "--window", "1s", "-r", "windows"]), 0);
     assert!(text.contains("quietest 2024-10-10T13:56:00+00:00  0 requests"), "{text}");
 }
+
+#[test]
+fn i16_13_messages_say_what_is_wrong() {
+    let env = Env::new();
+    let log = env.write("a.log", lines_tagged("m", 50));
+    // --max-routes below 2 is refused, not silently raised to 2.
+    let out = logstat().arg(&log).args(["--max-routes", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-routes 1: at least 2"));
+    // -o naming a file.
+    let file = env.write("ofile", "x");
+    let out = logstat().arg(&log).args(["-q", "-o"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ofile: Not a directory"), "{:?}", out.stderr);
+    // A line longer than the detection sample is too long, not an unclosed quote.
+    let long =
+        format!("{}{}", line(&format!("GET /{} HTTP/1.1", "a".repeat(300 << 10)), "200", "1"), lines_tagged("x", 3));
+    let p = env.write("long.log", long);
+    let err = String::from_utf8_lossy(&logstat().arg(&p).args(["-r", "summary", "-f", "csv"]).output().unwrap().stderr)
+        .into_owned();
+    assert!(err.contains("too-long") && !err.contains("unclosed-quote"), "{err}");
+    // gzip with bytes after the compressed data.
+    let mut gz = gzip(lines_tagged("g", 10).as_bytes());
+    gz.extend_from_slice(b"garbage\n");
+    let p = env.write("trail.gz", gz);
+    let out = logstat().arg(&p).args(["-q", "-r", "summary", "-f", "csv"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("gzip data damaged or cut short after") && err.contains("what came before is counted"),
+        "{err}"
+    );
+    assert_eq!(summary(&String::from_utf8_lossy(&out.stdout))["requests"], "10");
+}
+
+#[test]
+fn i16_13_a_full_disk_under_o_names_the_file_and_leaves_no_cut_file() {
+    // A 64 KiB tmpfs in a private mount namespace (needs root and unshare).
+    let ok = std::process::Command::new("unshare").args(["-m", "true"]).status().is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: unshare -m is not available here");
+        return;
+    }
+    let env = Env::new();
+    let log = env.write("a.log", lines_tagged("f", 2_000));
+    let dir = env.path("full");
+    std::fs::create_dir(&dir).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("logstat");
+    let script = format!(
+        "mount -t tmpfs -o size=64k tmpfs '{d}' && '{b}' '{l}' -q -o '{d}' -r routes,records; echo \"exit=$?\"; ls -a '{d}'",
+        d = dir.display(),
+        b = bin.display(),
+        l = log.display()
+    );
+    let out = std::process::Command::new("unshare").args(["-m", "sh", "-c", &script]).output().unwrap();
+    let (so, se) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(so.contains("exit=1"), "{so} {se}");
+    assert!(se.contains("records.csv: No space left on device"), "{se}");
+    assert!(!so.contains("records.csv") && !so.contains(".tmp"), "no cut or temporary file left: {so}");
+}

@@ -44,14 +44,47 @@ pub fn decode<R: BufRead + Send + 'static>(mut r: R) -> std::io::Result<(Box<dyn
     let out: Box<dyn Read + Send> = match c {
         Compression::None => Box::new(r),
         // Decoders run a few blocks ahead on their own thread.
-        Compression::Gzip => {
-            Box::new(super::prefetch::Prefetch::new(Box::new(flate2::bufread::MultiGzDecoder::new(r))))
-        }
-        Compression::Zstd => {
-            Box::new(super::prefetch::Prefetch::new(Box::new(zstd::stream::read::Decoder::with_buffer(r)?)))
-        }
+        Compression::Gzip => Box::new(super::prefetch::Prefetch::new(Box::new(Explained {
+            inner: flate2::bufread::MultiGzDecoder::new(r),
+            what: "gzip",
+            out: 0,
+        }))),
+        Compression::Zstd => Box::new(super::prefetch::Prefetch::new(Box::new(Explained {
+            inner: zstd::stream::read::Decoder::with_buffer(r)?,
+            what: "zstd",
+            out: 0,
+        }))),
     };
     Ok((out, c))
+}
+
+/// A decoder whose errors say what they mean for the reader: decoding stopped
+/// at a damaged or cut place, after how much output ("unexpected end of
+/// file" alone reads like a bug; it is a truncated file or bytes appended
+/// after the compressed data).
+struct Explained<R> {
+    inner: R,
+    what: &'static str,
+    out: u64,
+}
+
+impl<R: Read> Read for Explained<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.out += n as u64;
+                Ok(n)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(e),
+            Err(e) => Err(std::io::Error::new(
+                e.kind(),
+                format!(
+                    "{} data damaged or cut short after {} decompressed bytes (a truncated file, or other bytes after the compressed data): {e}; what came before is counted",
+                    self.what, self.out
+                ),
+            )),
+        }
+    }
 }
 
 /// `decode` for an unbuffered reader. The magic bytes are read first in

@@ -67,6 +67,14 @@ pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
     let (mut matched, mut sampled, mut offset, mut fit) = (0, 0, None, 0);
     let mut first_miss = None;
     let fields = format.field_count();
+    let sample = &head[..head.len().min(SAMPLE_BYTES)];
+    if !sample.is_empty() && memchr::memchr(b'\n', sample).is_none() && !(whole && head.len() < SAMPLE_BYTES) {
+        // One line longer than the whole sample: nothing to score, and
+        // what does not fit is its length, not its content.
+        let miss = super::Malformed { reason: super::Reason::TooLong, field: None };
+        let first_miss = Some((1, miss, sample[..200].to_vec()));
+        return Detection { format, matched: 0, sampled: 1, offset: None, fit: 0, first_miss };
+    }
     for line in sample_lines(head, whole) {
         sampled += 1;
         let parsed = parse_line(&format, line);
