@@ -52,6 +52,9 @@ pub fn main() -> u8 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    if let Some(kind) = cli.generate {
+        return generate(kind);
+    }
     let result = match cli.command {
         Some(Command::Explain(args)) => return explain(args),
         Some(Command::Merge(args)) => match MergeConfig::from_args(args) {
@@ -78,6 +81,38 @@ pub fn main() -> u8 {
         }
         Err(e) => {
             eprintln!("logstat: {e}");
+            EXIT_INPUT
+        }
+    }
+}
+
+/// `--generate`: the man page or a completion script, from the clap
+/// definition, on stdout.
+fn generate(kind: crate::cli::Generate) -> u8 {
+    use crate::cli::Generate;
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let mut cmd = Cli::command();
+    let mut out = std::io::stdout().lock();
+    let res = match kind {
+        Generate::Man => clap_mangen::Man::new(cmd).render(&mut out),
+        shell => {
+            let sh = match shell {
+                Generate::CompleteBash => Shell::Bash,
+                Generate::CompleteZsh => Shell::Zsh,
+                Generate::CompleteFish => Shell::Fish,
+                Generate::CompleteElvish => Shell::Elvish,
+                _ => Shell::PowerShell,
+            };
+            clap_complete::generate(sh, &mut cmd, "logstat", &mut out);
+            Ok(())
+        }
+    };
+    match res.and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("logstat: --generate: {e}");
             EXIT_INPUT
         }
     }

@@ -70,59 +70,70 @@ pub struct Cli {
     /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
     /// common_with_vhost), 'nginx:<log_format string>' pasted from
     /// nginx.conf, or 'apache:<LogFormat string>' pasted from httpd.conf.
-    #[arg(long, value_name = "NAME", default_value = "auto")]
+    #[arg(long, value_name = "NAME", default_value = "auto", help_heading = "Input format")]
     pub log_format: String,
 
     /// Read the log format from this nginx.conf (its log_format directives;
     /// include directives are not followed).
-    #[arg(long, value_name = "FILE", conflicts_with = "log_format")]
+    #[arg(long, value_name = "FILE", conflicts_with = "log_format", help_heading = "Input format")]
     pub nginx_conf: Option<PathBuf>,
 
     /// Which log_format of --nginx-conf to use [default: main, or the only one]
-    #[arg(long, value_name = "NAME", requires = "nginx_conf")]
+    #[arg(long, value_name = "NAME", requires = "nginx_conf", help_heading = "Input format")]
     pub log_name: Option<String>,
 
     /// Time window: N followed by s, m, h or d (1m, 5m, 15m, 1h, 1d)
     /// [default: chosen from the time span]
-    #[arg(long, value_name = "WIDTH")]
+    #[arg(long, value_name = "WIDTH", help_heading = "Time and measures")]
     pub window: Option<String>,
 
     /// Duration behind the per-class, per-route and per-window percentiles:
     /// request (request_time, %D, %T), upstream (upstream_response_time,
     /// summed per request) or auto: request when logged, else upstream
-    #[arg(long, value_name = "METRIC", default_value = "auto")]
+    #[arg(long, value_name = "METRIC", default_value = "auto", help_heading = "Time and measures")]
     pub latency: String,
 
     /// Display time zone; windows align to it: UTC, local, a fixed offset
     /// (+05:30) or an IANA name (Europe/Berlin) [default: the log's offset]
-    #[arg(long, value_name = "ZONE")]
+    #[arg(long, value_name = "ZONE", help_heading = "Time and measures")]
     pub tz: Option<String>,
 
     /// Statuses that count as failures in error-rate figures: codes and
     /// classes, comma-separated; a leading '-' removes (4xx,5xx,-404).
-    #[arg(long, value_name = "LIST", default_value = "5xx", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "5xx",
+        allow_hyphen_values = true,
+        help_heading = "Time and measures"
+    )]
     pub failures: String,
 
     /// Distinct routes kept in memory. Past it, the lightest routes are
     /// folded into "(other routes)" (totals still add up) and the report says
     /// so; the heaviest routes keep exact counts.
-    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    #[arg(long, value_name = "N", default_value_t = 50_000, help_heading = "Performance and bounds")]
     pub max_routes: usize,
 
     /// Worker threads [default: number of CPUs]
-    #[arg(long, short = 'j', value_name = "N")]
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Performance and bounds")]
     pub threads: Option<usize>,
 
     /// Memory-map inputs: auto maps regular files of 1 MiB or more, always
     /// maps every regular file, never reads. Mapping is safe for live logs:
     /// if a file is truncated while read (logrotate copytruncate), logstat
     /// counts what it read before, warns, and exits 1.
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = MmapArg::Auto)]
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = MmapArg::Auto, help_heading = "Performance and bounds")]
     pub mmap: MmapArg,
 
     /// No progress display on stderr (it only ever shows on a terminal).
-    #[arg(long)]
+    #[arg(long, help_heading = "Performance and bounds")]
     pub no_progress: bool,
+
+    /// Print a man page or a shell completion script and exit (see
+    /// "Install" in README: `logstat --generate man > logstat.1`)
+    #[arg(long, value_enum, value_name = "KIND", help_heading = "Installation")]
+    pub generate: Option<Generate>,
 }
 
 /// Which reports, in which form, and when to fail: shared by a run over logs
@@ -247,7 +258,7 @@ pub struct MergeArgs {
     /// Show windows this wide (1h, 1d): a whole multiple of the width the
     /// states were aggregated at [default: as the states, or chosen from
     /// the time span]
-    #[arg(long, value_name = "WIDTH")]
+    #[arg(long, value_name = "WIDTH", help_heading = "Time and measures")]
     pub window: Option<String>,
 
     #[command(flatten)]
@@ -274,6 +285,23 @@ pub enum OutFormat {
     Table,
     Csv,
     Json,
+}
+
+/// What `--generate` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    /// A man page (roff), from this definition.
+    Man,
+    /// Completions for bash.
+    CompleteBash,
+    /// Completions for zsh.
+    CompleteZsh,
+    /// Completions for fish.
+    CompleteFish,
+    /// Completions for elvish.
+    CompleteElvish,
+    /// Completions for PowerShell.
+    CompletePowershell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -394,3 +394,29 @@ fn attack_strings_from_real_traffic_are_neutralized() {
     let table = stdout_of(logstat().arg(&p).args(["-r", "routes,malformed"]), 0);
     assert!(!table.bytes().any(|b| b == 0x1b || b == 0x07));
 }
+
+#[test]
+fn man_page_and_completions_are_generated_from_the_definition() {
+    let man = stdout_of(logstat().args(["--generate", "man"]), 0);
+    assert!(man.contains(".TH logstat 1"), "{man}");
+    for opt in ["state", "allow\\-gaps", "fail\\-if", "max\\-routes", "window", "generate"] {
+        assert!(man.contains(&format!("\\-\\-{opt}")), "man page lacks --{opt}");
+    }
+    for (kind, needle) in [
+        ("complete-bash", "complete -F _logstat"),
+        ("complete-zsh", "#compdef logstat"),
+        ("complete-fish", "complete -c logstat"),
+    ] {
+        let out = stdout_of(logstat().args(["--generate", kind]), 0);
+        assert!(out.contains(needle) && out.contains("max-routes"), "{kind}");
+    }
+    // The bash script loads in bash and registers the completion.
+    if std::process::Command::new("bash").arg("--version").output().is_ok() {
+        let script = stdout_of(logstat().args(["--generate", "complete-bash"]), 0);
+        let out = std::process::Command::new("bash")
+            .args(["-c", &format!("{script}\ncomplete -p logstat")])
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("_logstat logstat"), "{out:?}");
+    }
+}
