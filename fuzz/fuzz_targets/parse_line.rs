@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(field.is_empty() || field == b"-" || range.contains(&field.as_ptr()));
             }
             let mut route = Vec::new();
-            logstat::stats::route::normalize(r.target, &mut route);
+            logstat::parse::route::normalize(r.target, &mut route);
             let _ = logstat::text::escape(&route);
         }
     }
