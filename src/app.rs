@@ -385,6 +385,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
             run = total;
         }
     }
+    run.unread_tails = gaps as u64;
     let crossed =
         render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;
     out.flush()?;

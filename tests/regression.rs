@@ -233,7 +233,14 @@ fn live_only(env: &Env, extra: &[&str]) -> (String, i32, String) {
         .output()
         .unwrap();
     let csv = String::from_utf8(out.stdout).unwrap();
-    (summary(&csv)["requests"].clone(), out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let s = summary(&csv);
+    UNREAD.with(|u| *u.borrow_mut() = s["unread_rotated_tails"].clone());
+    (s["requests"].clone(), out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+thread_local! {
+    /// `unread_rotated_tails` of the last [`live_only`] run.
+    static UNREAD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 fn append(env: &Env, name: &str, text: &str) {
@@ -290,6 +297,7 @@ fn i16_3_an_unfound_rotated_tail_is_a_gap_said_once() {
     assert_eq!((n.as_str(), code), ("7", 1), "the gap is an error even with -q: {err}");
     assert!(err.contains("was not found beside it") && err.contains("--allow-gaps"), "{err}");
     assert!(err.contains("after byte") && err.contains("line 100"), "{err}");
+    assert_eq!(UNREAD.with(|u| u.borrow().clone()), "1", "the summary counts the gap");
     // Said once: the next run is clean.
     append(&env, "access.log", &lines_tagged("d", 3));
     assert_eq!(live_only(&env, &["-q"]), ("3".to_string(), 0, String::new()));

@@ -158,7 +158,17 @@ pub fn run_spans(
         }
     }
     let names = inputs.iter().map(Source::name).collect();
-    Ok((Run { names, stats: total, files, zone: zone.unwrap_or(Zone::Fixed(0)), failed_inputs: failed }, read))
+    Ok((
+        Run {
+            names,
+            stats: total,
+            files,
+            zone: zone.unwrap_or(Zone::Fixed(0)),
+            failed_inputs: failed,
+            unread_tails: 0,
+        },
+        read,
+    ))
 }
 
 /// Read and drop `n` bytes; fewer is an error (the input is shorter than
@@ -190,6 +200,7 @@ pub fn run_reader(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> s
         files: vec![file],
         zone: zone.unwrap_or(Zone::Fixed(0)),
         failed_inputs: failed,
+        unread_tails: 0,
     })
 }
 

@@ -71,6 +71,9 @@ pub struct Run {
     pub zone: Zone,
     /// Inputs that failed (not opened, or cut short).
     pub failed_inputs: usize,
+    /// Rotated files whose unread tail was not found (`--state`): a gap in
+    /// the counts, reported in the summary.
+    pub unread_tails: u64,
 }
 
 /// What [`run_spans`](super::run_spans) read of one input that did not fail.

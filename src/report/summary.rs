@@ -45,6 +45,7 @@ pub fn table(ctx: &Ctx) -> Table {
             Cell::Int(s.malformed[r.index()]),
         ]);
     }
+    rows.push(vec![Cell::text("unread_rotated_tails"), Cell::Int(ctx.run.unread_tails)]);
     Table { name: "summary", columns: vec!["metric", "value"], rows }
 }
 

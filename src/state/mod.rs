@@ -112,6 +112,7 @@ impl RunSnap {
             files: self.files,
             zone: Zone::parse(&self.zone).ok()?,
             failed_inputs: self.failed_inputs as usize,
+            unread_tails: 0,
             stats: self.stats.into_stats()?,
         })
     }
@@ -345,6 +346,7 @@ mod tests {
             files: Vec::new(),
             zone: Zone::Fixed(3_600),
             failed_inputs: 0,
+            unread_tails: 0,
             stats: crate::stats::Stats::new(None),
         };
         State {

@@ -178,6 +178,7 @@ impl Session {
                 files: Vec::new(),
                 zone: run.zone.clone(),
                 failed_inputs: 0,
+                unread_tails: 0,
                 stats: Stats::new(settings.window),
             },
         };
