@@ -278,6 +278,7 @@ fn settings(cfg: &Config) -> Settings {
         failures: cfg.engine.failures.spec.clone(),
         metric: cfg.engine.metric,
         max_routes: cfg.engine.max_routes as u64,
+        max_clients: cfg.engine.max_clients as u64,
         filters,
         sizes: cfg.engine.sizes,
     }
@@ -459,6 +460,19 @@ fn render(
             "logstat: more than {} distinct routes: the lightest were folded into \"(other routes)\" ({} requests); kept route counts may be short by at most {}",
             max_routes, st.other_routes.counts.requests, st.route_error
         );
+    }
+    let w = &st.who;
+    for (what, pruned, other, err) in [
+        ("clients", w.clients.pruned, w.clients.other.requests, w.clients.error),
+        ("agent families", w.agents.pruned, w.agents.other.requests, w.agents.error),
+        ("referrer hosts", w.referrers.pruned, w.referrers.other, w.referrers.error),
+        ("virtual hosts", w.hosts.pruned, w.hosts.other, w.hosts.error),
+    ] {
+        if pruned > 0 && !cfg.quiet {
+            eprintln!(
+                "logstat: too many distinct {what}: the lightest were folded into \"(other …)\" ({other} requests); kept counts may be short by at most {err}"
+            );
+        }
     }
     // A width finer than the buckets kept, or one giving too many windows
     // over the span (empty ones included), is widened with a notice.

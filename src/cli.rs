@@ -115,6 +115,13 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = 50_000, help_heading = "Performance and bounds")]
     pub max_routes: usize,
 
+    /// Distinct clients kept in memory. Past it, the lightest clients are
+    /// folded into "(other clients)" and the report says so; the heaviest
+    /// keep exact counts. (Agents, referrer hosts, virtual hosts and methods
+    /// have fixed bounds of 2,000, 20,000, 5,000 and 500.)
+    #[arg(long, value_name = "N", default_value_t = 50_000, help_heading = "Performance and bounds")]
+    pub max_clients: usize,
+
     /// Worker threads [default: number of CPUs]
     #[arg(long, short = 'j', value_name = "N", help_heading = "Performance and bounds")]
     pub threads: Option<usize>,
@@ -226,6 +233,29 @@ pub struct FilterArgs {
     /// the format logs one; repeatable
     #[arg(long, value_name = "HOST")]
     pub host: Vec<String>,
+
+    /// Keep bots or not, by agent category: include (everyone), only
+    /// (crawlers, AI crawlers, monitors, tools, scanners) or exclude (the
+    /// rest: browsers and unknown agents)
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = BotsArg::Include)]
+    pub bots: BotsArg,
+
+    /// Keep this client address or network (192.0.2.7, 10.0.0.0/8,
+    /// 2001:db8::/32); repeatable
+    #[arg(long, value_name = "IP|CIDR")]
+    pub client: Vec<String>,
+}
+
+/// `--bots`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum BotsArg {
+    /// Everyone.
+    #[default]
+    Include,
+    /// Bots only.
+    Only,
+    /// No bots.
+    Exclude,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

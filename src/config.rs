@@ -168,6 +168,12 @@ fn filters(f: &FilterArgs) -> Result<FilterSpec, UsageError> {
         routes: pats(&f.route),
         paths: pats(&f.path),
         hosts: pats(&f.host),
+        bots: match f.bots {
+            crate::cli::BotsArg::Include => crate::filter::Bots::Include,
+            crate::cli::BotsArg::Only => crate::filter::Bots::Only,
+            crate::cli::BotsArg::Exclude => crate::filter::Bots::Exclude,
+        },
+        clients: f.client.iter().map(|c| crate::filter::Cidr::parse(c)).collect::<Result<_, _>>().map_err(usage)?,
     })
 }
 
@@ -288,6 +294,12 @@ impl Config {
             .map(std::time::Duration::from_millis);
         let failures = crate::status::StatusSet::parse("--failures", &cli.failures).map_err(usage)?;
         let metric = parse_metric(&cli.latency)?;
+        if cli.max_clients < 2 {
+            return Err(usage(format!(
+                "--max-clients {}: at least 2 (when the bound acts, the heaviest half is kept)",
+                cli.max_clients
+            )));
+        }
         if cli.max_routes < 2 {
             return Err(usage(format!(
                 "--max-routes {}: at least 2 (when the bound acts, the heaviest half is kept)",
@@ -312,6 +324,8 @@ impl Config {
         }
         let out = Output::from_args(cli.out)?;
         let sizes = out.reports.contains(&Kind::Sizes);
+        // Who called is counted when a report shows it, or a state file keeps it.
+        let who = out.reports.iter().any(|k| k.needs_who()) || cli.state.is_some() || out.save_state.is_some();
         if out.reports.contains(&Kind::Records) && cli.cumulative {
             return Err(usage("--cumulative reports aggregates: --report records streams only this run's lines"));
         }
@@ -329,10 +343,12 @@ impl Config {
                 chunk_delay,
                 failures,
                 max_routes: cli.max_routes,
+                max_clients: cli.max_clients,
                 metric,
                 filter,
                 reference: jiff::Timestamp::now().as_second(),
                 sizes,
+                who,
             },
             threads: cli.threads,
             progress: !cli.no_progress && std::io::stderr().is_terminal(),

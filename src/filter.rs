@@ -127,6 +127,77 @@ pub struct FilterSpec {
     pub paths: Vec<Pattern>,
     /// `--host`: keep virtual hosts matching any.
     pub hosts: Vec<Pattern>,
+    /// `--bots`: keep all, only bots, or no bots.
+    pub bots: Bots,
+    /// `--client`: keep these addresses or networks.
+    pub clients: Vec<Cidr>,
+}
+
+/// `--bots`: which callers to keep, by agent category.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Bots {
+    /// Everyone.
+    #[default]
+    Include,
+    /// Only crawlers, AI crawlers, monitors, tools and scanners.
+    Only,
+    /// Everyone else: browsers and unknown agents.
+    Exclude,
+}
+
+/// An address or network (`192.0.2.7`, `10.0.0.0/8`, `2001:db8::/32`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    /// The text as given.
+    pub text: String,
+    net: std::net::IpAddr,
+    bits: u8,
+}
+
+/// A `--client` value that is not an address or network.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("--client: '{}' is not an IP address or network (192.0.2.7, 10.0.0.0/8, 2001:db8::/32)", crate::text::escape(.0.as_bytes()))]
+pub struct CidrError(pub String);
+
+impl Cidr {
+    /// Parse `ADDR` or `ADDR/BITS`.
+    pub fn parse(s: &str) -> Result<Cidr, CidrError> {
+        let bad = || CidrError(s.to_string());
+        let (a, b) = match s.split_once('/') {
+            Some((a, b)) => (a, Some(b)),
+            None => (s, None),
+        };
+        let net: std::net::IpAddr = a.trim().parse().map_err(|_| bad())?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let bits = match b {
+            Some(b) => b.trim().parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(bad)?,
+            None => max,
+        };
+        Ok(Cidr { text: s.to_string(), net, bits })
+    }
+
+    /// Whether a logged client address (IPv4, IPv6, or IPv4-mapped) is in it.
+    pub fn contains(&self, client: &[u8]) -> bool {
+        let Some(ip) = std::str::from_utf8(client).ok().and_then(|t| t.parse::<std::net::IpAddr>().ok()) else {
+            return false;
+        };
+        let ip = match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        };
+        let mask = |bits: u8, width: u32| if bits == 0 { 0u128 } else { u128::MAX << (width - bits as u32) };
+        match (self.net, ip) {
+            (std::net::IpAddr::V4(n), std::net::IpAddr::V4(a)) => {
+                let m = mask(self.bits, 32) as u32;
+                u32::from(n) & m == u32::from(a) & m
+            }
+            (std::net::IpAddr::V6(n), std::net::IpAddr::V6(a)) => {
+                let m = mask(self.bits, 128);
+                u128::from(n) & m == u128::from(a) & m
+            }
+            _ => false,
+        }
+    }
 }
 
 impl FilterSpec {
@@ -139,6 +210,8 @@ impl FilterSpec {
             && self.routes.is_empty()
             && self.paths.is_empty()
             && self.hosts.is_empty()
+            && self.bots == Bots::Include
+            && self.clients.is_empty()
     }
 
     /// A short text of the filters as given (`""` when none), for state files
@@ -170,6 +243,14 @@ impl FilterSpec {
             for p in v {
                 parts.push(format!("{opt} {}", p.text));
             }
+        }
+        match self.bots {
+            Bots::Include => {}
+            Bots::Only => parts.push("--bots only".into()),
+            Bots::Exclude => parts.push("--bots exclude".into()),
+        }
+        for c in &self.clients {
+            parts.push(format!("--client {}", c.text));
         }
         parts.join(" ")
     }
@@ -205,9 +286,10 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Whether `rec` (with its normalised route) is kept. A record without a
-    /// time fails a time bound; one without a method fails `--method`.
-    pub fn keep(&self, rec: &Record, route: &[u8]) -> bool {
+    /// Whether `rec` (with its normalised route and its agent's category)
+    /// is kept. A record without a time fails a time bound; one without a
+    /// method fails `--method`.
+    pub fn keep(&self, rec: &Record, route: &[u8], category: crate::agent::Category) -> bool {
         if self.since.is_some() || self.until.is_some() {
             let Some(t) = rec.time else { return false };
             if self.since.is_some_and(|s| t.unix < s) || self.until.is_some_and(|u| t.unix >= u) {
@@ -235,6 +317,15 @@ impl Filter {
         if !r.hosts.is_empty() && !r.hosts.iter().any(|p| p.matches_host(rec.vhost)) {
             return false;
         }
+        match r.bots {
+            Bots::Include => {}
+            Bots::Only if !category.is_bot() => return false,
+            Bots::Exclude if category.is_bot() => return false,
+            _ => {}
+        }
+        if !r.clients.is_empty() && !r.clients.iter().any(|c| c.contains(rec.client)) {
+            return false;
+        }
         true
     }
 
@@ -247,6 +338,21 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cidrs() {
+        let c = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(c.contains(b"10.1.2.3") && !c.contains(b"11.0.0.1") && !c.contains(b"-"));
+        assert!(c.contains(b"::ffff:10.9.9.9"));
+        let one = Cidr::parse("192.0.2.7").unwrap();
+        assert!(one.contains(b"192.0.2.7") && !one.contains(b"192.0.2.8"));
+        let v6 = Cidr::parse("2001:db8::/32").unwrap();
+        assert!(v6.contains(b"2001:db8:1::5") && !v6.contains(b"2001:db9::1"));
+        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(b"8.8.8.8"));
+        for bad in ["10.0.0.0/33", "x", "10.0.0.0/", "/8", "é"] {
+            assert!(Cidr::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn globs() {

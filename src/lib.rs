@@ -5,6 +5,7 @@
 //! input → format → parse → filter → stats → engine → report → render (see
 //! "Architecture" in README.md; `tests/architecture.rs` keeps it one-way).
 
+pub mod agent;
 #[doc(hidden)]
 pub mod app;
 #[doc(hidden)]

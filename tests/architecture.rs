@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("units", 0),
     ("error", 1),
     ("status", 1),
+    ("agent", 1),
     ("input", 2),
     ("format", 3),
     ("parse", 4),

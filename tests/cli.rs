@@ -191,16 +191,16 @@ fn class_routes_and_windows_csv() {
     let windows = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "5m"]), 0);
     assert_eq!(
         windows,
-        "window_start,requests,1xx,2xx,3xx,4xx,5xx,bytes,other,failures,p50_ms,p90_ms,p99_ms,p999_ms,max_ms\n\
-         2023-10-10T13:50:00+02:00,2,0,1,0,0,1,200,0,1,,,,,\n\
-         2023-10-10T13:55:00+02:00,2,0,1,0,1,0,200,0,0,,,,,\n\
-         2023-10-10T14:00:00+02:00,1,0,0,1,0,0,100,0,0,,,,,\n"
+        "window_start,requests,1xx,2xx,3xx,4xx,5xx,bytes,other,failures,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,bot_requests\n\
+         2023-10-10T13:50:00+02:00,2,0,1,0,0,1,200,0,1,,,,,,\n\
+         2023-10-10T13:55:00+02:00,2,0,1,0,1,0,200,0,0,,,,,,\n\
+         2023-10-10T14:00:00+02:00,1,0,0,1,0,0,100,0,0,,,,,,\n"
     );
     let utc = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "1h", "--tz", "UTC"]), 0);
-    assert_eq!(utc.lines().nth(1).unwrap(), "2023-10-10T11:00:00+00:00,4,0,2,0,1,1,400,0,1,,,,,");
+    assert_eq!(utc.lines().nth(1).unwrap(), "2023-10-10T11:00:00+00:00,4,0,2,0,1,1,400,0,1,,,,,,");
     let berlin =
         stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "windows", "--window", "1d", "--tz", "+05:30"]), 0);
-    assert_eq!(berlin.lines().nth(1).unwrap(), "2023-10-10T00:00:00+05:30,5,0,2,1,1,1,500,0,1,,,,,");
+    assert_eq!(berlin.lines().nth(1).unwrap(), "2023-10-10T00:00:00+05:30,5,0,2,1,1,1,500,0,1,,,,,,");
     // --failures changes the failure columns: 404 counted, 5xx not.
     let f = stdout_of(logstat().arg(&p).args(["-f", "csv", "-r", "routes", "--failures", "4xx,-403"]), 0);
     assert_eq!(f.lines().nth(1).unwrap(), "/users/:id,3,0,1,0,1,1,300,0,1,,,,,");
@@ -278,7 +278,7 @@ fn errors_name_the_path_and_set_exit_codes() {
             .stderr(predicate::str::starts_with("logstat: ").or(predicate::str::starts_with("error:")));
     }
     logstat().arg(&good).args(["--report", "nope"]).assert().code(2).stderr(
-        "logstat: --report: unknown report 'nope' (choose from summary, files, class, status, routes, windows, latency, sizes, malformed, findings, records)\n",
+        "logstat: --report: unknown report 'nope' (choose from summary, files, class, status, routes, clients, agents, os, referrers, visitors, hosts, methods, windows, latency, sizes, malformed, findings, records)\n",
     );
 }
 

@@ -143,12 +143,13 @@ fn routes_and_windows_gain_percentile_columns() {
         check(&as_latency, values, &row[0]);
     }
     let windows = csv_rows(&std::fs::read_to_string(dir.join("windows.csv")).unwrap());
-    assert_eq!(windows[0][10..], routes[0][10..]);
+    assert_eq!(windows[0][10..15], routes[0][10..]);
+    assert_eq!(windows[0][15], "bot_requests");
     assert_eq!(windows.len(), 11, "10 one-minute windows");
     for row in &windows[1..] {
         let values = want.get_mut(&("window".to_string(), row[0].clone())).unwrap();
         let mut as_latency = vec![String::new(), String::new(), row[1].clone()];
-        as_latency.extend(row[10..].iter().cloned());
+        as_latency.extend(row[10..15].iter().cloned());
         check(&as_latency, values, &row[0]);
     }
     let s = summary(&std::fs::read_to_string(dir.join("summary.csv")).unwrap());

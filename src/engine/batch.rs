@@ -36,7 +36,7 @@ pub(super) fn process_batch(
     // than it keeps: chunk by chunk, bounded after each, keeps the tables
     // small (workers' tables grew to a batch's distinct routes, and a log
     // of distinct paths ran 1.8x slower).
-    if rec.is_none() && total.routes_pruned == 0 {
+    if rec.is_none() && !total.pruned() {
         // One accumulator per worker, kept across batches so its route keys
         // are allocated once, not once per batch; workers take chunks in
         // file order from a shared counter, so the load stays balanced.
@@ -64,7 +64,10 @@ pub(super) fn process_batch(
             // could exceed it; until then the workers keep counting. A
             // guarded input is also merged every `GUARD_BATCHES`.
             let held: usize = total.routes.len() + list.iter().map(|w| w.0.stats.routes.len()).sum::<usize>();
-            if held > ctx.max_routes || (workers.guarded && workers.pending_batches >= GUARD_BATCHES) {
+            let whos: Vec<&crate::stats::who::Who> =
+                std::iter::once(&total.who).chain(list.iter().map(|w| &w.0.stats.who)).collect();
+            let over = held > ctx.max_routes || crate::stats::who::Who::over(&whos, ctx.who);
+            if over || (workers.guarded && workers.pending_batches >= GUARD_BATCHES) {
                 workers.checkpoint(ctx, total);
             }
             return Ok(0);
@@ -117,7 +120,7 @@ impl Workers {
         for w in &mut self.list {
             w.0.stats.drain_into(total, ctx.window);
         }
-        total.bound_routes(ctx.max_routes);
+        total.bound(ctx.max_routes, ctx.who);
         (self.pending_bytes, self.pending_batches) = (0, 0);
     }
 
@@ -127,7 +130,7 @@ impl Workers {
         for w in self.list.drain(..) {
             total.merge(w.0.stats);
         }
-        total.bound_routes(ctx.max_routes);
+        total.bound(ctx.max_routes, ctx.who);
         (self.pending_bytes, self.pending_batches) = (0, 0);
     }
 }
@@ -182,7 +185,7 @@ fn per_chunk(
                 r.out.write_all(&out)?;
             }
             total.merge(s);
-            total.bound_routes(ctx.max_routes);
+            total.bound(ctx.max_routes, ctx.who);
         } else {
             lost += c.len() as u64;
         }

@@ -58,6 +58,8 @@ pub struct Options {
     pub failures: crate::status::StatusSet,
     /// Distinct routes kept before the lightest are folded into `(other routes)`.
     pub max_routes: usize,
+    /// Distinct clients kept before the lightest are folded into `(other clients)`.
+    pub max_clients: usize,
     /// The duration kept per class, route and window.
     pub metric: crate::stats::latency::Metric,
     /// The filters (`--since`, `--status`, `--route`, …), unresolved.
@@ -66,6 +68,8 @@ pub struct Options {
     pub reference: i64,
     /// Keep body-size histograms per route and window (`--report sizes`).
     pub sizes: bool,
+    /// Count who called (a who report, or a state file, needs it).
+    pub who: bool,
 }
 
 /// Where `--report records` output goes, and how it is encoded.
@@ -309,10 +313,12 @@ impl Default for Options {
             chunk_delay: None,
             failures: Default::default(),
             max_routes: 50_000,
+            max_clients: 50_000,
             metric: Default::default(),
             filter: Default::default(),
             reference: 0,
             sizes: false,
+            who: false,
         }
     }
 }
@@ -332,7 +338,9 @@ impl Options {
             file,
             window: self.window,
             max_routes: self.max_routes,
-            count: CountCtx { zone, failures: &self.failures, metric: self.metric, sizes: self.sizes },
+            who: crate::stats::who::Limits { clients: self.max_clients },
+            classify: self.who || self.filter.bots != crate::filter::Bots::Include,
+            count: CountCtx { zone, failures: &self.failures, metric: self.metric, sizes: self.sizes, who: self.who },
         }
     }
 }

@@ -30,22 +30,40 @@ pub struct ScanCtx<'a> {
     pub window: Option<i64>,
     /// Route bound (see [`Stats::bound_routes`]).
     pub max_routes: usize,
+    /// Bounds of the who tables.
+    pub who: crate::stats::who::Limits,
+    /// Classify agents (for who counts or a `--bots` filter).
+    pub classify: bool,
     /// What counting needs.
     pub count: CountCtx<'a>,
 }
 
-/// A worker's reusable state: its counts and the route buffer.
+/// A worker's reusable state: its counts, the route buffer and the agent
+/// cache.
 pub struct Scanner {
     /// What this worker counted.
     pub stats: Stats,
     /// Route normalisation buffer, reused from line to line.
     route: Vec<u8>,
+    /// Agents classified so far, by agent string: classification runs once
+    /// per distinct agent, not per line.
+    agents: hashbrown::HashMap<Box<[u8]>, Known>,
 }
+
+/// A classified agent, cached.
+struct Known {
+    agent: crate::agent::Agent,
+    hash: u64,
+}
+
+/// Distinct agent strings cached per worker; past it the cache starts
+/// again (hostile input cannot grow it).
+const AGENT_CACHE: usize = 16_384;
 
 impl Scanner {
     /// An empty scanner for windows of `window`.
     pub fn new(window: Option<i64>) -> Scanner {
-        Scanner { stats: Stats::new(window), route: Vec::with_capacity(256) }
+        Scanner { stats: Stats::new(window), route: Vec::with_capacity(256), agents: hashbrown::HashMap::new() }
     }
 
     /// Parse, filter and count every line of one chunk. `chunk` numbers
@@ -80,10 +98,36 @@ impl Scanner {
                     }
                     None => route::NO_ROUTE,
                 };
-                if ctx.filter.active && !ctx.filter.keep(&rec, key) {
+                if !ctx.classify {
+                    if ctx.filter.active && !ctx.filter.keep(&rec, key, crate::agent::Category::Unknown) {
+                        self.stats.add_excluded();
+                    } else {
+                        self.stats.add(&rec, key, None, &ctx.count);
+                        on_record(n, &rec);
+                    }
+                    return;
+                }
+                if self.agents.len() >= AGENT_CACHE && !self.agents.contains_key(rec.user_agent) {
+                    self.agents.clear();
+                }
+                let known = match self.agents.get(rec.user_agent) {
+                    Some(k) => k,
+                    None => self.agents.entry(rec.user_agent.into()).or_insert_with(|| Known {
+                        agent: crate::agent::classify(rec.user_agent),
+                        hash: crate::stats::distinct::hash64(rec.user_agent),
+                    }),
+                };
+                let a = &known.agent;
+                if ctx.filter.active && !ctx.filter.keep(&rec, key, a.category) {
                     self.stats.add_excluded();
                 } else {
-                    self.stats.add(&rec, key, &ctx.count);
+                    let agent = crate::stats::AgentRef {
+                        family: &a.family,
+                        category: a.category,
+                        os: a.os,
+                        ua_hash: known.hash,
+                    };
+                    self.stats.add(&rec, key, Some(&agent), &ctx.count);
                     on_record(n, &rec);
                 }
             }

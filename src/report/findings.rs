@@ -258,6 +258,80 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
             format!("{:.1}% of lines did not fit the format (see --report malformed)", percent(bad, s.lines)),
         );
     }
+
+    // Who called (when counted).
+    let w = &s.who;
+    if w.tracked {
+        // Scanners: clients with many 404s across many distinct routes.
+        let mut scanners: Vec<(&Box<[u8]>, &crate::stats::who::ClientCounts)> =
+            w.clients.map.iter().filter(|(_, c)| c.not_found >= 20 && c.not_found_route_estimate() >= 10).collect();
+        scanners.sort_by(|a, b| b.1.not_found.cmp(&a.1.not_found).then(a.0.cmp(b.0)));
+        for (k, c) in scanners.into_iter().take(3) {
+            push(
+                "scanner",
+                "warn",
+                "404",
+                String::new(),
+                c.not_found,
+                percent(c.not_found, code_total(404)),
+                format!(
+                    "client {} got {} 404s across {} distinct routes (estimated): probing for files that do not exist",
+                    crate::text::escape(k),
+                    thousands(c.not_found),
+                    match c.not_found_route_estimate() {
+                        250.. => "250 or more".to_string(),
+                        n => format!("about {n}"),
+                    }
+                ),
+            );
+        }
+        // AI crawlers' share of requests and bytes.
+        let cats = super::agents::by_category(ctx);
+        let (ai, ai_bytes) =
+            cats.iter().find(|c| c.0 == crate::agent::Category::AiCrawler).map_or((0, 0), |c| (c.1, c.2));
+        if ai > 0 && percent(ai, parsed) >= 1.0 {
+            let sev = if percent(ai, parsed) >= 10.0 { "warn" } else { "info" };
+            push(
+                "ai-crawlers",
+                sev,
+                "",
+                String::new(),
+                ai,
+                percent(ai, parsed),
+                format!(
+                    "AI crawlers made {:.1}% of requests and took {:.1}% of the bytes sent (see --report agents)",
+                    percent(ai, parsed),
+                    percent(ai_bytes, s.bytes)
+                ),
+            );
+        }
+        // Search crawlers meeting errors.
+        for (name, a) in w.agents.sorted() {
+            if a.category != crate::agent::Category::Crawler || a.requests < 20 {
+                continue;
+            }
+            let e5 = a.class[Class::ServerError.index()];
+            if (e5 >= 5 && percent(e5, a.requests) >= 1.0)
+                || (a.not_found >= 20 && percent(a.not_found, a.requests) >= 10.0)
+            {
+                push(
+                    "crawler-errors",
+                    "warn",
+                    if e5 >= 5 { "5xx" } else { "404" },
+                    String::new(),
+                    e5 + a.not_found,
+                    percent(e5 + a.not_found, a.requests),
+                    format!(
+                        "{} got {} 5xx and {} 404 of its {} requests: pages may drop from search results",
+                        crate::text::escape(name.as_bytes()),
+                        thousands(e5),
+                        thousands(a.not_found),
+                        thousands(a.requests)
+                    ),
+                );
+            }
+        }
+    }
     out
 }
 

@@ -1,16 +1,23 @@
 //! Reports: each builds a plain table (columns + rows) from the aggregates
 //! for CSV/JSON, and a human view for the terminal. One module per report.
 
+pub mod agents;
 pub mod class;
+pub mod clients;
 pub mod files;
 pub mod findings;
+pub mod hosts;
 pub mod latency;
 pub mod malformed;
+pub mod methods;
+pub mod os;
 pub mod records;
+pub mod referrers;
 pub mod routes;
 pub mod sizes;
 pub mod status;
 pub mod summary;
+pub mod visitors;
 pub mod windows;
 
 pub mod model;
@@ -44,16 +51,37 @@ pub enum Kind {
     Findings,
     /// One row per counted line (streamed).
     Records,
+    /// Requests per client address.
+    Clients,
+    /// Requests per agent family, with its category.
+    Agents,
+    /// Browser requests per operating system.
+    Os,
+    /// Requests per referrer host.
+    Referrers,
+    /// Visitors (client and agent pairs) per day.
+    Visitors,
+    /// Requests per virtual host.
+    Hosts,
+    /// Requests per method and protocol.
+    Methods,
 }
 
 impl Kind {
     /// Every report, in the order the terminal shows them.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Summary,
         Kind::Files,
         Kind::Class,
         Kind::Status,
         Kind::Routes,
+        Kind::Clients,
+        Kind::Agents,
+        Kind::Os,
+        Kind::Referrers,
+        Kind::Visitors,
+        Kind::Hosts,
+        Kind::Methods,
         Kind::Windows,
         Kind::Latency,
         Kind::Sizes,
@@ -78,7 +106,23 @@ impl Kind {
             Kind::Malformed => "malformed",
             Kind::Findings => "findings",
             Kind::Records => "records",
+            Kind::Clients => "clients",
+            Kind::Agents => "agents",
+            Kind::Os => "os",
+            Kind::Referrers => "referrers",
+            Kind::Visitors => "visitors",
+            Kind::Hosts => "hosts",
+            Kind::Methods => "methods",
         }
+    }
+
+    /// Whether the report shows who called (clients, agents, …), which is
+    /// counted only when asked for.
+    pub fn needs_who(self) -> bool {
+        matches!(
+            self,
+            Kind::Clients | Kind::Agents | Kind::Os | Kind::Referrers | Kind::Visitors | Kind::Hosts | Kind::Methods
+        )
     }
 
     /// The report of a name.
@@ -178,6 +222,13 @@ pub fn table(kind: Kind, ctx: &Ctx) -> Table {
         Kind::Malformed => malformed::table(ctx),
         Kind::Findings => findings::table(ctx),
         Kind::Records => Table { name: "records", columns: records::COLUMNS.to_vec(), rows: Vec::new() },
+        Kind::Clients => clients::table(ctx),
+        Kind::Agents => agents::table(ctx),
+        Kind::Os => os::table(ctx),
+        Kind::Referrers => referrers::table(ctx),
+        Kind::Visitors => visitors::table(ctx),
+        Kind::Hosts => hosts::table(ctx),
+        Kind::Methods => methods::table(ctx),
     }
 }
 
@@ -197,6 +248,13 @@ pub fn view(kind: Kind, ctx: &Ctx) -> View {
         Kind::Malformed => malformed::show(ctx, t),
         Kind::Findings => findings::show(ctx, t),
         Kind::Records => {}
+        Kind::Clients => clients::show(ctx, t),
+        Kind::Agents => agents::show(ctx, t),
+        Kind::Os => os::show(ctx, t),
+        Kind::Referrers => referrers::show(ctx, t),
+        Kind::Visitors => visitors::show(ctx, t),
+        Kind::Hosts => hosts::show(ctx, t),
+        Kind::Methods => methods::show(ctx, t),
     }
     v
 }

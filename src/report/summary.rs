@@ -46,6 +46,15 @@ pub fn table(ctx: &Ctx) -> Table {
         ]);
     }
     rows.push(vec![Cell::text("unread_rotated_tails"), Cell::Int(ctx.run.unread_tails)]);
+    // Who called: counted only when a who report or a state file asked for
+    // it; empty cells otherwise, never a zero that was not counted.
+    let w = &s.who;
+    let who = |v: Cell| if w.tracked { v } else { Cell::Null };
+    rows.push(vec![Cell::text("unique_clients"), who(Cell::Int(w.unique_clients.count()))]);
+    rows.push(vec![Cell::text("bot_requests"), who(Cell::Int(w.bots))]);
+    rows.push(vec![Cell::text("bot_percent"), who(Cell::Pct(crate::units::percent(w.bots, s.requests())))]);
+    rows.push(vec![Cell::text("clients_pruned"), who(Cell::Int(w.clients.pruned))]);
+    rows.push(vec![Cell::text("other_clients_requests"), who(Cell::Int(w.clients.other.requests))]);
     Table { name: "summary", columns: vec!["metric", "value"], rows }
 }
 

@@ -15,8 +15,17 @@ fn series(ctx: &Ctx) -> Vec<(i64, Counts)> {
 /// The table: one row per window, empty windows included.
 pub fn table(ctx: &Ctx) -> Table {
     let z = &ctx.run.zone;
-    let rows = series(ctx).into_iter().map(|(start, c)| counts_row(Cell::Text(z.rfc3339(start)), &c)).collect();
-    Table { name: "windows", columns: ["window_start"].into_iter().chain(COUNT_COLUMNS).collect(), rows }
+    let tracked = ctx.run.stats.who.tracked;
+    let rows = series(ctx)
+        .into_iter()
+        .map(|(start, c)| {
+            let mut row = counts_row(Cell::Text(z.rfc3339(start)), &c);
+            row.push(if tracked { Cell::Int(c.bots) } else { Cell::Null });
+            row
+        })
+        .collect();
+    let columns = ["window_start"].into_iter().chain(COUNT_COLUMNS).chain(["bot_requests"]).collect();
+    Table { name: "windows", columns, rows }
 }
 
 /// The view: sparklines of requests and 5xx, busiest and quietest window.

@@ -27,7 +27,7 @@ use crate::zone::Zone;
 /// First bytes of every state file.
 pub const MAGIC: [u8; 8] = *b"LOGSTAT\x00";
 /// The state file format's version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// A state file that cannot be used: printed as `logstat: <path>: <reason>`.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,8 @@ pub struct Settings {
     pub metric: Metric,
     /// The `--max-routes` bound.
     pub max_routes: u64,
+    /// The `--max-clients` bound.
+    pub max_clients: u64,
     /// The filters as given (for `--state`, which must not change them).
     pub filters: String,
     /// Body sizes kept per route and window (`--report sizes`).
@@ -67,10 +69,11 @@ impl Settings {
         let f = if self.filters.is_empty() { "none".to_string() } else { self.filters.clone() };
         let sizes = if self.sizes { "with" } else { "without" };
         format!(
-            "--window {w}, --failures {}, --latency {}, --max-routes {}, filters {f}, {sizes} the sizes report",
+            "--window {w}, --failures {}, --latency {}, --max-routes {}, --max-clients {}, filters {f}, {sizes} the sizes report",
             self.failures,
             self.metric.name(),
-            self.max_routes
+            self.max_routes,
+            self.max_clients
         )
     }
 }
@@ -294,7 +297,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<(Run, Settings), StateError> {
             ));
         }
         absorb(t, run, false);
-        t.stats.bound_routes(s.max_routes as usize);
+        t.stats.bound(s.max_routes as usize, crate::stats::who::Limits { clients: s.max_clients as usize });
     }
     total.ok_or_else(|| err(Path::new("merge"), "no state files given"))
 }
@@ -356,6 +359,7 @@ mod tests {
                 failures: "5xx".into(),
                 metric: Metric::Auto,
                 max_routes: 10,
+                max_clients: 10,
                 filters: String::new(),
                 sizes: false,
             },

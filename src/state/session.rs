@@ -185,7 +185,9 @@ impl Session {
         let mut this = run.clone();
         this.failed_inputs = 0;
         super::absorb(&mut total, this, true);
-        total.stats.bound_routes(settings.max_routes as usize);
+        total
+            .stats
+            .bound(settings.max_routes as usize, crate::stats::who::Limits { clients: settings.max_clients as usize });
         let snap = RunSnap::of(&total).map_err(|reason| refuse(&self.path, reason))?;
         let state = State { host: super::host_id(), settings, run: snap, tracked, runs };
         total.failed_inputs = run.failed_inputs;

@@ -5,8 +5,10 @@
 //! keyed by value, the smallest-N malformed samples by position), so the
 //! result is the same whatever the chunking or thread count.
 
+pub mod distinct;
 pub mod latency;
 pub mod snapshot;
+pub mod who;
 pub mod window;
 
 use std::collections::BTreeMap;
@@ -43,6 +45,8 @@ pub struct Hit {
     pub latency: Option<u64>,
     /// Whether body sizes are kept per route and window (`--report sizes`).
     pub sizes: bool,
+    /// Whether the caller is a bot.
+    pub bot: bool,
 }
 
 /// Requests, per-class counts, body bytes and the latency histogram: what
@@ -62,6 +66,8 @@ pub struct Counts {
     /// Response body bytes (only when the `sizes` report is asked for:
     /// a histogram per route costs an allocation per route).
     pub body: Hist,
+    /// Requests from bots.
+    pub bots: u64,
 }
 
 impl Counts {
@@ -72,6 +78,7 @@ impl Counts {
         self.class[h.class] += 1;
         self.bytes = self.bytes.saturating_add(h.bytes);
         self.failures += h.failed as u64;
+        self.bots += h.bot as u64;
         if let Some(us) = h.latency {
             self.latency.record(us);
         }
@@ -99,6 +106,7 @@ impl Counts {
         }
         self.bytes = self.bytes.saturating_add(o.bytes);
         self.failures += o.failures;
+        self.bots += o.bots;
         self.latency.merge(&o.latency);
         self.body.merge(&o.body);
     }
@@ -154,6 +162,22 @@ pub struct CountCtx<'a> {
     pub metric: Metric,
     /// Keep body-size histograms per route and window.
     pub sizes: bool,
+    /// Count who called (clients, agents, referrers, visitors): only when a
+    /// report, filter or state file needs it (it costs a third of a run).
+    pub who: bool,
+}
+
+/// The caller of a record, as the engine classified its agent.
+#[derive(Clone, Copy, Debug)]
+pub struct AgentRef<'a> {
+    /// Agent family.
+    pub family: &'a str,
+    /// Agent category.
+    pub category: crate::agent::Category,
+    /// Operating system (browsers).
+    pub os: Option<&'static str>,
+    /// Stable hash of the agent string.
+    pub ua_hash: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -198,6 +222,8 @@ pub struct Stats {
     pub windows: Windows,
     /// Run-wide histograms.
     pub timing: Timing,
+    /// Who called: clients, agents, referrers, visitors.
+    pub who: who::Who,
     /// (chunk index, lines in it), to turn chunk-relative line numbers into
     /// file line numbers once all chunks are in.
     chunk_lines: Vec<(u32, u64)>,
@@ -226,6 +252,7 @@ impl Stats {
             route_error: 0,
             windows: Windows::new(window),
             timing: Timing::default(),
+            who: who::Who::default(),
             chunk_lines: Vec::new(),
         }
     }
@@ -261,9 +288,10 @@ impl Stats {
         self.excluded += 1;
     }
 
-    /// Count one parsed record the filters kept, under route key `route`.
+    /// Count one parsed record the filters kept, under route key `route`,
+    /// from the caller `agent`.
     #[inline]
-    pub fn add(&mut self, rec: &Record, route: &[u8], ctx: &CountCtx) {
+    pub fn add(&mut self, rec: &Record, route: &[u8], agent: Option<&AgentRef>, ctx: &CountCtx) {
         self.parsed += 1;
         let failed = ctx.failures.contains(rec.status);
         self.failures += failed as u64;
@@ -277,11 +305,36 @@ impl Stats {
         self.bytes = self.bytes.saturating_add(rec.bytes);
         let latency = ctx.metric.pick(rec.request_time_us, rec.upstream_time_us);
         self.timing.record(rec, class, latency);
-        let hit = Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes };
+        let bot = agent.is_some_and(|a| a.category.is_bot());
+        let hit = Hit { class, bytes: rec.bytes, failed, latency, sizes: ctx.sizes, bot };
+        let mut day = None;
         if let Some(t) = rec.time {
             self.first = Some(self.first.map_or(t.unix, |f| f.min(t.unix)));
             self.last = Some(self.last.map_or(t.unix, |l| l.max(t.unix)));
-            self.windows.add(ctx.zone.wall(t.unix), &hit);
+            let wall = ctx.zone.wall(t.unix);
+            day = Some(wall.div_euclid(86_400));
+            self.windows.add(wall, &hit);
+        }
+        let not_found = rec.status == Some(404);
+        if let Some(agent) = agent.filter(|_| ctx.who) {
+            self.who.add(&who::Caller {
+                client: rec.client,
+                family: agent.family,
+                category: agent.category,
+                os: agent.os,
+                ua_hash: agent.ua_hash,
+                referrer: rec.referrer,
+                host: rec.vhost,
+                method: rec.method.unwrap_or(b""),
+                protocol: rec.protocol,
+                day,
+                time: rec.time.map(|t| t.unix),
+                class,
+                failed,
+                not_found,
+                route_hash: if not_found { distinct::hash64(route) } else { 0 },
+                bytes: rec.bytes,
+            });
         }
         let rc = match self.routes.get_mut(route) {
             Some(rc) => rc,
@@ -353,6 +406,7 @@ impl Stats {
         self.route_error += other.route_error;
         self.windows.merge(other.windows);
         self.timing.merge(&other.timing);
+        self.who.merge(other.who);
         self.chunk_lines.extend(other.chunk_lines);
     }
 
@@ -368,6 +422,18 @@ impl Stats {
     /// engine fixes (file order). Heavy routes are never pruned, so their
     /// counts stay exact; a route pruned and seen again restarts, so kept
     /// counts may be short by at most `route_error`.
+    /// Apply every bound: routes (`cap`) and the who tables (`who`).
+    pub fn bound(&mut self, cap: usize, who: who::Limits) {
+        self.bound_routes(cap);
+        self.who.bound(who);
+    }
+
+    /// Whether any bound has acted.
+    pub fn pruned(&self) -> bool {
+        self.routes_pruned > 0 || self.who.pruned()
+    }
+
+    /// Keep at most `cap` routes (see [`Stats::bound`]).
     pub fn bound_routes(&mut self, cap: usize) {
         if self.routes.len() <= cap {
             return;

@@ -62,6 +62,8 @@ pub struct StatsSnap {
     pub windows: Vec<(i64, Counts)>,
     /// Run-wide histograms.
     pub timing: Timing,
+    /// Who called.
+    pub who: super::who::WhoSnap,
 }
 
 impl StatsSnap {
@@ -99,6 +101,7 @@ impl StatsSnap {
             window_auto,
             windows,
             timing: s.timing.clone(),
+            who: s.who.snap(),
         }
     }
 
@@ -146,6 +149,7 @@ impl StatsSnap {
         s.route_error = self.route_error;
         s.windows = Windows::from_parts(self.window_width, self.window_auto, self.windows);
         s.timing = self.timing;
+        s.who = super::who::Who::from_snap(self.who)?;
         Some(s)
     }
 }

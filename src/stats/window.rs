@@ -261,10 +261,10 @@ mod tests {
     #[test]
     fn merge_and_rollup() {
         let mut a = Windows::new(None);
-        a.add(0, &Hit { class: 1, bytes: 10, failed: false, latency: None, sizes: false });
-        a.add(61, &Hit { class: 1, bytes: 10, failed: false, latency: None, sizes: false });
+        a.add(0, &Hit { class: 1, bytes: 10, failed: false, latency: None, sizes: false, bot: false });
+        a.add(61, &Hit { class: 1, bytes: 10, failed: false, latency: None, sizes: false, bot: false });
         let mut b = Windows::new(None);
-        b.add(3_599, &Hit { class: 4, bytes: 1, failed: true, latency: Some(5), sizes: false });
+        b.add(3_599, &Hit { class: 4, bytes: 1, failed: true, latency: Some(5), sizes: false, bot: false });
         a.merge(b);
         let s = a.series(3_600);
         assert_eq!(s.len(), 1);
@@ -280,7 +280,7 @@ mod tests {
     fn explicit_windows_widen_past_the_bound() {
         let mut w = Windows::new(Some(1));
         for t in 0..(MAX_BUCKETS as i64 + 10) {
-            w.add(t, &Hit { class: 1, bytes: 0, failed: false, latency: None, sizes: false });
+            w.add(t, &Hit { class: 1, bytes: 0, failed: false, latency: None, sizes: false, bot: false });
         }
         w.flush();
         assert_eq!(w.width, 60);
@@ -292,7 +292,7 @@ mod tests {
         let mut w = Windows::new(Some(604_800));
         // 2024-01-31 is a Wednesday; its week starts Monday 2024-01-29.
         let wed = crate::parse::time::days_from_civil(2024, 1, 31) * 86_400 + 3_600;
-        w.add(wed, &Hit { class: 1, bytes: 0, failed: false, latency: None, sizes: false });
+        w.add(wed, &Hit { class: 1, bytes: 0, failed: false, latency: None, sizes: false, bot: false });
         let mon = crate::parse::time::days_from_civil(2024, 1, 29) * 86_400;
         assert_eq!(w.series(604_800)[0].0, mon);
     }
