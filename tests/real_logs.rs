@@ -239,7 +239,10 @@ fn real_logs_merge_and_resume_exactly() {
     // Who called is counted when a state is saved: the one run saves one
     // too, so both count the same things.
     let also = env.path("one.state");
-    stdout_of(logstat().args(&logs).args(["-q", "--tz", "UTC", "-r", reports, "--save-state"]).arg(&also).arg("-o").arg(&one), 0);
+    stdout_of(
+        logstat().args(&logs).args(["-q", "--tz", "UTC", "-r", reports, "--save-state"]).arg(&also).arg("-o").arg(&one),
+        0,
+    );
     stdout_of(logstat().arg("merge").args(&states).args(["-q", "-r", reports, "-o"]).arg(&merged), 0);
     for entry in std::fs::read_dir(&one).unwrap() {
         let name = entry.unwrap().file_name();

@@ -185,3 +185,38 @@ fn bots_only_and_exclude_add_up_and_clients_filter() {
     let plain = summary(&stdout_of(logstat().arg(&p).args(["-q", "-f", "csv", "-r", "summary"]), 0));
     assert_eq!(plain["bot_requests"], "");
 }
+
+#[test]
+fn who_reports_are_identical_across_threads_chunks_and_mmap() {
+    let env = Env::new();
+    let uas = [
+        "curl/8.5.0",
+        "Mozilla/5.0 (compatible; Googlebot/2.1)",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    ];
+    // Enough distinct clients that the bound acts, in many small chunks.
+    let text: String = (0..40_000).map(|i| tagged((i * 7919) % 30_000, uas[i % 3])).collect();
+    let p = env.write("mix.log", text);
+    let mut outs = Vec::new();
+    for (threads, mmap) in [("1", "never"), ("2", "always"), ("3", "never"), ("2", "never")] {
+        let out = logstat()
+            .arg(&p)
+            .args([
+                "-q",
+                "-f",
+                "json",
+                "--max-clients",
+                "2000",
+                "-r",
+                "summary,clients,agents,referrers,visitors,windows",
+            ])
+            .args(["-j", threads, "--mmap", mmap])
+            .env("LOGSTAT_CHUNK_BYTES", "65536")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        outs.push(out.stdout);
+    }
+    assert!(outs.windows(2).all(|w| w[0] == w[1]), "output differs across threads, chunking or mmap");
+    assert!(String::from_utf8_lossy(&outs[0]).contains("(other clients)"), "the bound acted");
+}

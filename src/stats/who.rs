@@ -68,6 +68,10 @@ pub struct ClientCounts {
     pub not_found: u64,
     /// Bits set by the routes of 404 answers (a small distinct estimate).
     pub not_found_routes: u64,
+    /// The last (day, agent) this client was counted as a visitor under:
+    /// the same pair again needs no visitor count (scratch, not saved).
+    #[serde(skip)]
+    pub last_visit: u64,
 }
 
 impl ClientCounts {
@@ -371,8 +375,16 @@ impl Who {
         bump(&mut self.methods, &key);
         self.scratch = key;
         if let Some(d) = c.day {
-            let day = self.days.entry(d).or_default();
-            day.visitors.add(mix(super::distinct::hash64(c.client) ^ c.ua_hash));
+            let visit = mix(c.ua_hash ^ (d as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1;
+            let new_visit = cl.last_visit != visit;
+            cl.last_visit = visit;
+            let day = match self.days.get_mut(&d) {
+                Some(day) => day,
+                None => self.days.entry(d).or_default(),
+            };
+            if new_visit {
+                day.visitors.add(mix(super::distinct::hash64(c.client) ^ c.ua_hash));
+            }
             day.requests += 1;
             day.bytes = day.bytes.saturating_add(c.bytes);
         }
