@@ -281,6 +281,7 @@ fn settings(cfg: &Config) -> Settings {
         max_clients: cfg.engine.max_clients as u64,
         filters,
         sizes: cfg.engine.sizes,
+        who: cfg.engine.who,
     }
 }
 
@@ -423,6 +424,15 @@ fn merge(cfg: &MergeConfig) -> Result<u8, AppError> {
         return Err(UsageError("merge: records are not kept in state files; choose other reports".into()).into());
     }
     let (run, settings) = state::merge(&cfg.states)?;
+    if !settings.who
+        && let Some(k) = cfg.out.reports.iter().find(|k| k.needs_who())
+    {
+        let msg = format!(
+            "merge: --report {}: the states were saved without who counts (save them with --who, or with a who report)",
+            k.name()
+        );
+        return Err(UsageError(msg).into());
+    }
     let kept = run.stats.windows.width;
     if let Some(w) = cfg.window
         && w % kept != 0

@@ -192,6 +192,13 @@ pub struct ReportArgs {
     /// histograms) to FILE, for `logstat merge`.
     #[arg(long, value_name = "FILE")]
     pub save_state: Option<PathBuf>,
+
+    /// Count who is calling (clients, agents, referrers, visitors, bots)
+    /// even when no such report is asked: for state files (--save-state,
+    /// --state) that later merges or runs report them. Counting it about
+    /// doubles a run's time, so it is otherwise done only for those reports.
+    #[arg(long)]
+    pub who: bool,
 }
 
 /// Which parsed lines count. Filtered-out lines are reported as `excluded`.

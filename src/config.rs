@@ -40,6 +40,8 @@ pub struct Output {
     pub quiet: bool,
     pub fail_if: Vec<crate::threshold::Threshold>,
     pub save_state: Option<PathBuf>,
+    /// `--who`: count who called without a who report.
+    pub who: bool,
 }
 
 /// `logstat merge`: state files and the output wanted.
@@ -121,6 +123,7 @@ impl Output {
             quiet: cli.quiet,
             fail_if,
             save_state: cli.save_state,
+            who: cli.who,
         })
     }
 }
@@ -324,8 +327,8 @@ impl Config {
         }
         let out = Output::from_args(cli.out)?;
         let sizes = out.reports.contains(&Kind::Sizes);
-        // Who called is counted when a report shows it, or a state file keeps it.
-        let who = out.reports.iter().any(|k| k.needs_who()) || cli.state.is_some() || out.save_state.is_some();
+        // Who called is counted when a report shows it, or when asked (--who).
+        let who = out.reports.iter().any(|k| k.needs_who()) || out.who;
         if out.reports.contains(&Kind::Records) && cli.cumulative {
             return Err(usage("--cumulative reports aggregates: --report records streams only this run's lines"));
         }

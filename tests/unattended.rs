@@ -537,5 +537,5 @@ fn an_empty_first_run_does_not_fix_the_zone() {
     append(&env, "a.log", line);
     let w =
         stdout_of(logstat().arg(&log).args(["--state", arg, "--cumulative", "-q", "-f", "csv", "-r", "windows"]), 0);
-    assert_eq!(w.lines().nth(1).unwrap(), "2024-03-01T10:00:00+05:00,2,0,2,0,0,0,10,0,0,,,,,");
+    assert_eq!(w.lines().nth(1).unwrap(), "2024-03-01T10:00:00+05:00,2,0,2,0,0,0,10,0,0,,,,,,");
 }

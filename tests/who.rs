@@ -142,18 +142,38 @@ fn merged_halves_equal_one_run() {
         stdout_of(
             logstat()
                 .arg(log)
-                .args(["-q", "-r", "summary", "-f", "csv", "--tz", "UTC", "--save-state"])
+                .args(["-q", "-r", "summary", "-f", "csv", "--tz", "UTC", "--who", "--save-state"])
                 .arg(env.path(st)),
             0,
         );
     }
-    for report in ["clients", "agents", "os", "referrers", "visitors", "methods"] {
-        let one = stdout_of(logstat().arg(&all).args(["-q", "-f", "csv", "--tz", "UTC", "-r", report]), 0);
+    // States saved without who counts cannot give who reports.
+    stdout_of(
+        logstat().arg(&a).args(["-q", "-r", "summary", "-f", "csv", "--save-state"]).arg(env.path("plain.state")),
+        0,
+    );
+    let out = logstat().arg("merge").arg(env.path("plain.state")).args(["-r", "clients"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("saved without who counts"));
+    for report in ["clients", "agents", "os", "referrers", "visitors", "methods", "windows"] {
+        let one = stdout_of(logstat().arg(&all).args(["-q", "-f", "csv", "--tz", "UTC", "--who", "-r", report]), 0);
         let merged = stdout_of(
             logstat().arg("merge").arg(env.path("a.state")).arg(env.path("b.state")).args(["-f", "csv", "-r", report]),
             0,
         );
         assert_eq!(merged, one, "{report}");
+    }
+    let one = summary(&stdout_of(logstat().arg(&all).args(["-q", "-f", "csv", "--who", "-r", "summary"]), 0));
+    let merged = summary(&stdout_of(
+        logstat()
+            .args(["merge"])
+            .arg(env.path("a.state"))
+            .arg(env.path("b.state"))
+            .args(["-f", "csv", "-r", "summary"]),
+        0,
+    ));
+    for k in ["unique_clients", "bot_requests", "bot_percent", "requests"] {
+        assert_eq!(merged[k], one[k], "summary {k}");
     }
 }
 

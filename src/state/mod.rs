@@ -60,6 +60,8 @@ pub struct Settings {
     pub filters: String,
     /// Body sizes kept per route and window (`--report sizes`).
     pub sizes: bool,
+    /// Who called was counted (a who report, or `--who`).
+    pub who: bool,
 }
 
 impl Settings {
@@ -68,8 +70,9 @@ impl Settings {
         let w = self.window.map_or("auto".to_string(), crate::units::width_text);
         let f = if self.filters.is_empty() { "none".to_string() } else { self.filters.clone() };
         let sizes = if self.sizes { "with" } else { "without" };
+        let who = if self.who { "with" } else { "without" };
         format!(
-            "--window {w}, --failures {}, --latency {}, --max-routes {}, --max-clients {}, filters {f}, {sizes} the sizes report",
+            "--window {w}, --failures {}, --latency {}, --max-routes {}, --max-clients {}, filters {f}, {sizes} the sizes report, {who} who counts (--who)",
             self.failures,
             self.metric.name(),
             self.max_routes,
@@ -362,6 +365,7 @@ mod tests {
                 max_clients: 10,
                 filters: String::new(),
                 sizes: false,
+                who: false,
             },
             run: RunSnap::of(&run).unwrap(),
             tracked: Vec::new(),
