@@ -137,7 +137,7 @@ fn explain(args: ExplainArgs) -> u8 {
         match args.format {
             OutFormat::Table => crate::explain::list(&mut out),
             OutFormat::Csv => crate::render::csv::write_table(&t, &mut out, true),
-            OutFormat::Json => crate::render::json::write_tables(&[t], &mut out),
+            OutFormat::Json | OutFormat::Html => crate::render::json::write_tables(&[t], &mut out),
         }
     } else {
         crate::explain::explain(&queries, &mut out)
@@ -538,6 +538,28 @@ fn render(
                     }
                     None => crate::render::csv::write_table(&table, out, cfg.raw_csv)?,
                 }
+            }
+        }
+        OutFormat::Html => {
+            // The page's sections, then any other report asked for.
+            let mut page = vec![Kind::Summary, Kind::Findings, Kind::Windows, Kind::Class, Kind::Status, Kind::Routes];
+            if report::latency::has_timings(&ctx) {
+                page.push(Kind::Latency);
+            }
+            let more: Vec<Kind> = kinds.iter().copied().filter(|k| !page.contains(k)).collect();
+            page.extend(more);
+            let tables: Vec<_> = page.iter().map(|k| report::table(*k, &ctx)).collect();
+            let title = report::summary::title(&ctx);
+            match &cfg.output_dir {
+                Some(dir) => {
+                    let mut f = create(dir, "report.html")?;
+                    let res = crate::render::html::write_page(&title, &tables, &mut f);
+                    if res.is_err() && f.failed.is_none() {
+                        res?;
+                    }
+                    f.finish()?;
+                }
+                None => crate::render::html::write_page(&title, &tables, out)?,
             }
         }
         OutFormat::Json => {

@@ -159,7 +159,8 @@ pub struct ReportArgs {
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
     pub format: Option<OutFormat>,
 
-    /// Write each report to DIR/<report>.csv (or .json; records.jsonl).
+    /// Write each report to DIR/<report>.csv (or .json; records.jsonl; html:
+    /// DIR/report.html).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
@@ -322,6 +323,8 @@ pub enum OutFormat {
     Table,
     Csv,
     Json,
+    /// One self-contained HTML page with charts (`-o DIR`: DIR/report.html).
+    Html,
 }
 
 /// What `--generate` prints.

@@ -94,6 +94,9 @@ impl Output {
                     "several CSV reports need --output-dir DIR (one <report>.csv each), or a single --report",
                 ));
             }
+            (OutFormat::Html, _) if has_records => {
+                return Err(usage("--format html shows aggregates: --report records needs csv or json"));
+            }
             (OutFormat::Json, None) if has_records && reports.len() > 1 => {
                 return Err(usage("records (JSON Lines) and other reports need --output-dir DIR"));
             }

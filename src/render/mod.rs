@@ -2,6 +2,7 @@
 //! the terminal has its own views per report.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod records;
 pub mod terminal;

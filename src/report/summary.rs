@@ -58,13 +58,18 @@ pub fn table(ctx: &Ctx) -> Table {
     Table { name: "summary", columns: vec!["metric", "value"], rows }
 }
 
+/// What the report is about: the inputs and their formats.
+pub fn title(ctx: &Ctx) -> String {
+    let names: Vec<String> =
+        ctx.run.files.iter().map(|f| format!("{} ({})", crate::text::escape(f.name.as_bytes()), f.format)).collect();
+    names.join(", ")
+}
+
 /// The view: the run at a glance.
 pub fn show(ctx: &Ctx, t: &mut View) {
     let s = &ctx.run.stats;
     let z = &ctx.run.zone;
-    let names: Vec<String> =
-        ctx.run.files.iter().map(|f| format!("{} ({})", crate::text::escape(f.name.as_bytes()), f.format)).collect();
-    t.heading(&format!("logstat — {}", names.join(", ")));
+    t.heading(&format!("logstat — {}", title(ctx)));
     t.line(&format!(
         "  {} lines · {} parsed · {} malformed · {} body bytes",
         thousands(s.lines),
