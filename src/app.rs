@@ -137,7 +137,11 @@ fn explain(args: ExplainArgs) -> u8 {
         match args.format {
             OutFormat::Table => crate::explain::list(&mut out),
             OutFormat::Csv => crate::render::csv::write_table(&t, &mut out, true),
-            OutFormat::Json | OutFormat::Html => crate::render::json::write_tables(&[t], &mut out),
+            OutFormat::Json => crate::render::json::write_tables(&[t], &mut out),
+            OutFormat::Html => {
+                eprintln!("logstat: explain --list: --format html is for log reports; use table, csv or json");
+                return EXIT_USAGE;
+            }
         }
     } else {
         crate::explain::explain(&queries, &mut out)

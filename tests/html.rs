@@ -60,6 +60,10 @@ fn output_dir_and_size_bound() {
     let html = std::fs::read_to_string(env.path("out/report.html")).unwrap();
     assert!(html.len() < 1 << 20, "{} bytes", html.len());
     assert!(html.contains("29,500 more rows") || html.contains("… 29500 more rows"), "a note says rows were left out");
+    // merge writes the same page from state files.
+    stdout_of(logstat().arg(&p).args(["-q", "-r", "summary", "-f", "csv", "--save-state"]).arg(env.path("s.state")), 0);
+    let merged = stdout_of(logstat().arg("merge").arg(env.path("s.state")).args(["-f", "html"]), 0);
+    assert!(merged.contains(r#"data-metric="requests"><b>30000</b>"#), "merge page");
     // Records do not go into a page.
     logstat().arg(&p).args(["-f", "html", "-r", "records"]).assert().code(2);
 }
@@ -92,6 +96,15 @@ fn in_a_real_browser_sorting_works_without_console_errors() {
     let dom = String::from_utf8_lossy(&out.stdout);
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(dom.contains(r#"data-ready="1""#), "the script ran");
+    // The numbers as the browser has them equal the CSV's.
+    let s = summary(&stdout_of(
+        logstat().arg(sample("timed.log")).args(["-q", "-f", "csv", "-r", "summary", "--tz", "UTC"]),
+        0,
+    ));
+    for k in ["lines", "requests"] {
+        assert!(dom.contains(&format!(r#"data-metric="{k}"><b>{}</b>"#, s[k])), "{k} in the DOM");
+    }
+    assert!(dom.contains("<svg") && dom.contains("<rect") && dom.contains("<polyline"), "charts in the DOM");
     assert!(!log.contains("Uncaught") && !log.contains(":ERROR:CONSOLE"), "console errors: {log}");
     let body = dom.split(r#"id="routes""#).nth(1).unwrap().split("<tbody>").nth(1).unwrap();
     let counts: Vec<u64> = body
