@@ -149,7 +149,8 @@ pub struct Cli {
 #[command(next_help_heading = "Reports and output")]
 pub struct ReportArgs {
     /// Reports, comma-separated: summary, files, class, status, routes,
-    /// windows, latency, sizes, malformed, findings, records [default:
+    /// windows, latency, sizes, malformed, findings, records; who is calling:
+    /// clients, agents, os, referrers, visitors, hosts, methods [default:
     /// summary,class,status,routes,windows, plus latency when the log has
     /// timings; the table adds findings]
     #[arg(long, short = 'r', value_name = "LIST", value_delimiter = ',')]
