@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(c("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)").0, "ClaudeBot");
         assert_eq!(c("curl/8.5.0"), ("curl".into(), "tool", None));
         assert_eq!(c("python-requests/2.31.0").1, "tool");
-        assert_eq!(c("UniversalFeedParser/4.2-pre-314-svn +http://feedparser.org/"), ("UniversalFeedParser".into(), "tool", None));
+        assert_eq!(
+            c("UniversalFeedParser/4.2-pre-314-svn +http://feedparser.org/"),
+            ("UniversalFeedParser".into(), "tool", None)
+        );
         assert_eq!(c("Uptime-Kuma/1.23.0").1, "monitor");
         assert_eq!(c("ELB-HealthChecker/2.0"), ("ELB-HealthChecker".into(), "monitor", None));
         assert_eq!(c("Mozilla/5.0 zgrab/0.x"), ("zgrab".into(), "scanner", None));

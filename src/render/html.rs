@@ -120,6 +120,26 @@ fn table(out: &mut String, t: &Table, id: &str, caption: &str, filter: bool) {
     }
 }
 
+/// Open a chart's `<svg>` (`w` × `h` plot, `left` for the axis labels,
+/// `bottom` for the time labels) with grid lines at 0, ½ and all of `max`.
+fn open_chart(out: &mut String, title: &str, (w, h, left, bottom): (f64, f64, f64, f64), max: f64) {
+    let _ = write!(
+        out,
+        r#"<figure><svg viewBox="0 -10 {w} {}" role="img" aria-label="{title}"><title>{title}</title>"#,
+        h + bottom + 10.0
+    );
+    for frac in [0.0, 0.5, 1.0] {
+        let y = h - frac * h;
+        let _ = write!(
+            out,
+            r#"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="currentColor" opacity=".15"/><text x="{}" y="{:.1}" text-anchor="end">{:.0}</text>"#,
+            left - 4.0,
+            y + 4.0,
+            max * frac
+        );
+    }
+}
+
 /// A stacked bar chart of `series` (one value per class) over `labels`.
 fn stacked(out: &mut String, title: &str, labels: &[String], series: &[(&str, &str, Vec<f64>)]) {
     let n = labels.len();
@@ -134,21 +154,7 @@ fn stacked(out: &mut String, title: &str, labels: &[String], series: &[(&str, &s
     let max = totals.iter().cloned().fold(0.0, f64::max).max(1.0);
     let (w, h, left, bottom) = (900.0, 220.0, 50.0, 20.0);
     let bw = (w - left) / bars as f64;
-    let _ = write!(
-        out,
-        r#"<figure><svg viewBox="0 -10 {w} {}" role="img" aria-label="{title}"><title>{title}</title>"#,
-        h + bottom + 10.0
-    );
-    for frac in [0.0, 0.5, 1.0] {
-        let y = h - frac * h;
-        let _ = write!(
-            out,
-            r#"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="currentColor" opacity=".15"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left - 4.0,
-            y + 4.0,
-            (max * frac).round()
-        );
-    }
+    open_chart(out, title, (w, h, left, bottom), max);
     for b in 0..bars {
         let mut y = h;
         for (_, color, v) in series {
@@ -192,21 +198,7 @@ fn lines(out: &mut String, title: &str, labels: &[String], series: &[(&str, &str
     }
     let (w, h, left, bottom) = (900.0, 200.0, 50.0, 20.0);
     let x = |i: usize| left + i as f64 * (w - left) / (n - 1) as f64;
-    let _ = write!(
-        out,
-        r#"<figure><svg viewBox="0 -10 {w} {}" role="img" aria-label="{title}"><title>{title}</title>"#,
-        h + bottom + 10.0
-    );
-    for frac in [0.0, 0.5, 1.0] {
-        let y = h - frac * h;
-        let _ = write!(
-            out,
-            r#"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="currentColor" opacity=".15"/><text x="{}" y="{:.1}" text-anchor="end">{:.0}</text>"#,
-            left - 4.0,
-            y + 4.0,
-            max * frac
-        );
-    }
+    open_chart(out, title, (w, h, left, bottom), max);
     for (_, color, v) in series {
         let pts: Vec<String> = v
             .iter()

@@ -73,13 +73,8 @@ pub fn show(ctx: &Ctx, t: &mut View) {
             p5,
             crate::text::clip(&crate::text::escape(k), 60)
         );
-        let class = if p5 >= 5.0 {
-            Class::ServerError
-        } else if p4 >= 50.0 {
-            Class::ClientError
-        } else {
-            Class::Success
-        };
+        let class =
+            super::error_tone(c.requests, c.class[Class::ClientError.index()], c.class[Class::ServerError.index()]);
         t.class_line(&line, class);
     }
     if v.len() > top {

@@ -150,6 +150,19 @@ impl Ctx<'_> {
     }
 }
 
+/// How a row of a route or client is coloured: red when 5% or more of its
+/// requests got a 5xx, amber when half got a 4xx, plain otherwise.
+pub fn error_tone(requests: u64, e4: u64, e5: u64) -> crate::status::Class {
+    use crate::status::Class;
+    if crate::units::percent(e5, requests) >= 5.0 {
+        Class::ServerError
+    } else if crate::units::percent(e4, requests) >= 50.0 {
+        Class::ClientError
+    } else {
+        Class::Success
+    }
+}
+
 /// The columns routes and windows share after their key.
 pub const COUNT_COLUMNS: [&str; 14] = [
     "requests", "1xx", "2xx", "3xx", "4xx", "5xx", "bytes", "other", "failures", "p50_ms", "p90_ms", "p99_ms",

@@ -46,13 +46,7 @@ pub fn show(ctx: &Ctx, t: &mut View) {
         let fail =
             if custom { format!(" {:>6.1}%", crate::units::percent(c.failures, c.requests)) } else { String::new() };
         let line = format!("  {:>12} {:>6.1}% {:>6.1}%{fail}  {route}", thousands(c.requests), p4, p5);
-        let class = if p5 >= 5.0 {
-            Class::ServerError
-        } else if p4 >= 50.0 {
-            Class::ClientError
-        } else {
-            Class::Success
-        };
+        let class = super::error_tone(c.requests, c.in_class(Class::ClientError), c.in_class(Class::ServerError));
         t.class_line(&line, class);
     }
     if v.len() > top {

@@ -122,9 +122,7 @@ impl Opened {
 pub fn plan(inputs: &[Source], tracked: &[Tracked]) -> Vec<Planned> {
     let opened: Vec<Option<Opened>> = inputs.iter().map(Opened::of).collect();
     let mut plans: Vec<Planned> = vec![Planned::default(); inputs.len()];
-    let fits = |t: &Tracked, head: &[u8]| {
-        t.fp_len > 0 && t.fp_len as usize <= head.len() && fnv1a(&head[..t.fp_len as usize]) == t.fp
-    };
+    let fits = Tracked::fits;
     // The same file named twice (a glob and a path), or a copy of another
     // input: read once.
     let mut read_once: Vec<Option<usize>> = vec![None; inputs.len()];
@@ -169,18 +167,9 @@ pub fn plan(inputs: &[Source], tracked: &[Tracked]) -> Vec<Planned> {
             && (o.compressed || tracked[t].offset <= o.size)
         {
             claimed[t] = true;
-            let e = &tracked[t];
-            p.resumed = Some(t);
-            p.span.skip = e.offset;
-            p.span.line_base = e.lines;
-            p.format = Some(e.format.clone());
-            p.span.format = crate::format::presets::preset(&e.format);
+            p.resume(&tracked[t], t);
         }
-        if !o.compressed {
-            // Whole lines only: stop after the last newline.
-            let end = last_newline_end(&o.file, o.size, p.span.skip);
-            p.span.limit = Some(end.saturating_sub(p.span.skip));
-        }
+        p.whole_lines(o);
     }
     plans
 }
@@ -342,22 +331,43 @@ pub fn replaced(inputs: &[Source], plans: &[Planned], tracked: &[Tracked], last_
 pub fn find_rotated(live: &std::path::Path, t: &Tracked, exclude: &[std::path::PathBuf]) -> Option<std::path::PathBuf> {
     rotated_candidates(live).into_iter().filter(|c| !exclude.contains(c)).find(|c| {
         let Some(o) = Opened::of(&Source::Path(c.clone())) else { return false };
-        let fits = t.fp_len > 0 && t.fp_len as usize <= o.head.len() && fnv1a(&o.head[..t.fp_len as usize]) == t.fp;
-        fits && (o.compressed || o.size >= t.offset)
+        t.fits(&o.head) && (o.compressed || o.size >= t.offset)
     })
 }
 
 /// The plan for reading the rest of entry `t` from `path`.
 pub fn plan_tail(path: &std::path::Path, t: &Tracked, entry: usize) -> Planned {
     let Some(o) = Opened::of(&Source::Path(path.to_path_buf())) else { return Planned::default() };
-    let mut p = Planned { dev: o.dev, ino: o.ino, head: o.head, resumed: Some(entry), ..Default::default() };
-    p.span.skip = t.offset;
-    p.span.line_base = t.lines;
-    p.format = Some(t.format.clone());
-    p.span.format = crate::format::presets::preset(&t.format);
-    if !o.compressed {
-        let end = last_newline_end(&o.file, o.size, p.span.skip);
-        p.span.limit = Some(end.saturating_sub(p.span.skip));
-    }
+    let mut p = Planned { dev: o.dev, ino: o.ino, head: o.head.clone(), ..Default::default() };
+    p.resume(t, entry);
+    p.whole_lines(&o);
     p
+}
+
+impl Tracked {
+    /// Whether a file starting with `head` (decompressed) is this entry's
+    /// file: its fingerprint matches.
+    fn fits(&self, head: &[u8]) -> bool {
+        self.fp_len > 0 && self.fp_len as usize <= head.len() && fnv1a(&head[..self.fp_len as usize]) == self.fp
+    }
+}
+
+impl Planned {
+    /// Continue tracked entry `t` (number `entry`) where it was left.
+    fn resume(&mut self, t: &Tracked, entry: usize) {
+        self.resumed = Some(entry);
+        self.span.skip = t.offset;
+        self.span.line_base = t.lines;
+        self.format = Some(t.format.clone());
+        self.span.format = crate::format::presets::preset(&t.format);
+    }
+
+    /// Plain files: read whole lines only, up to the last newline (a line
+    /// still being written is left for the next run).
+    fn whole_lines(&mut self, o: &Opened) {
+        if !o.compressed {
+            let end = last_newline_end(&o.file, o.size, self.span.skip);
+            self.span.limit = Some(end.saturating_sub(self.span.skip));
+        }
+    }
 }
