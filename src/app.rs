@@ -138,8 +138,8 @@ fn explain(args: ExplainArgs) -> u8 {
             OutFormat::Table => crate::explain::list(&mut out),
             OutFormat::Csv => crate::render::csv::write_table(&t, &mut out, true),
             OutFormat::Json => crate::render::json::write_tables(&[t], &mut out),
-            OutFormat::Html => {
-                eprintln!("logstat: explain --list: --format html is for log reports; use table, csv or json");
+            OutFormat::Html | OutFormat::Parquet => {
+                eprintln!("logstat: explain --list: use --format table, csv or json");
                 return EXIT_USAGE;
             }
         }
@@ -350,11 +350,21 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     // Records stream while the inputs are read.
     let want_records = cfg.out.reports.contains(&Kind::Records);
     let mut records_file = None;
-    let writer = want_records.then_some(match cfg.out.output {
+    let parquet = want_records && cfg.out.output == OutFormat::Parquet;
+    let writer = (want_records && !parquet).then_some(match cfg.out.output {
         OutFormat::Json => RecordWriter::Json,
         _ => RecordWriter::Csv { raw: cfg.out.raw_csv },
     });
+    let parquet_sink = crate::render::parquet::ParquetRecords;
+    let mut parquet_file = None;
     let records = match &writer {
+        _ if parquet => {
+            let dir = cfg.out.output_dir.as_ref().expect("config: parquet needs -o");
+            let path = dir.join("records.parquet");
+            let f = crate::render::parquet::ParquetFile::create(path.clone())
+                .map_err(|source| OutputError::File { path, source })?;
+            Some(RecordsOut { sink: &parquet_sink, out: parquet_file.insert(f) })
+        }
         Some(w) => {
             let sink: &mut dyn Write = match &cfg.out.output_dir {
                 Some(dir) => {
@@ -370,6 +380,12 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     };
     init_threads(cfg.threads, cfg.out.quiet);
     let ran = engine::run_spans(&inputs, &spans, &opts, &mut |n| notice(cfg, n), records);
+    if let Some(f) = parquet_file {
+        let path = cfg.out.output_dir.as_ref().map(|d| d.join("records.parquet")).unwrap_or_default();
+        if ran.is_ok() {
+            f.finish().map_err(|source| OutputError::File { path, source })?;
+        }
+    }
     if let Some(f) = records_file {
         // A failed write to the records file is reported with its path.
         if ran.is_ok() || f.failed.is_some() {
@@ -544,6 +560,8 @@ fn render(
                 }
             }
         }
+        // Parquet holds records only, written while the inputs were read.
+        OutFormat::Parquet => {}
         OutFormat::Html => {
             // The page's sections, then any other report asked for.
             let mut page = vec![Kind::Summary, Kind::Findings, Kind::Windows, Kind::Class, Kind::Status, Kind::Routes];

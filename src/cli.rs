@@ -326,6 +326,9 @@ pub enum OutFormat {
     Json,
     /// One self-contained HTML page with charts (`-o DIR`: DIR/report.html).
     Html,
+    /// Records as a typed Parquet file: `-r records -f parquet -o DIR` →
+    /// DIR/records.parquet.
+    Parquet,
 }
 
 /// What `--generate` prints.

@@ -94,6 +94,12 @@ impl Output {
                     "several CSV reports need --output-dir DIR (one <report>.csv each), or a single --report",
                 ));
             }
+            (OutFormat::Parquet, _) if reports != [Kind::Records] => {
+                return Err(usage("--format parquet writes records: use --report records (alone)"));
+            }
+            (OutFormat::Parquet, None) => {
+                return Err(usage("--format parquet writes a file: give --output-dir DIR (DIR/records.parquet)"));
+            }
             (OutFormat::Html, _) if has_records => {
                 return Err(usage("--format html shows aggregates: --report records needs csv or json"));
             }

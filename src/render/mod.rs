@@ -4,5 +4,6 @@
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod parquet;
 pub mod records;
 pub mod terminal;

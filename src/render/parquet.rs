@@ -1,0 +1,356 @@
+//! Records as Parquet: one row per counted line with typed columns, for
+//! DuckDB, Spark, Trino and ClickHouse. Workers encode each record into a
+//! compact row in their chunk's buffer ([`ParquetRecords`], a
+//! `RecordSink`); the engine hands the buffers over in file order to
+//! [`ParquetFile`], which gathers rows into column vectors and writes a row
+//! group every [`ROW_GROUP`] rows (memory stays bounded), zstd-compressed,
+//! dictionary-encoded; the file is written under a temporary name and
+//! renamed when complete, so an interrupted run leaves no partial file.
+//!
+//! `time` is a UTC timestamp (microseconds, adjusted to UTC) and
+//! `utc_offset_seconds` the offset the log wrote, so local time is
+//! `time + utc_offset_seconds`. Text columns hold the same escaped text as
+//! records CSV (valid UTF-8 whatever the log's bytes).
+
+use std::fs::File;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
+
+use crate::engine::RecordSink;
+use crate::parse::{Record, route};
+use crate::status::{CLASS_NAMES, class_index};
+use crate::zone::Zone;
+
+/// Rows per row group.
+pub const ROW_GROUP: usize = 131_072;
+
+const SCHEMA: &str = "message records {
+  REQUIRED BYTE_ARRAY file (UTF8);
+  REQUIRED INT64 line;
+  OPTIONAL INT64 time (TIMESTAMP(MICROS,true));
+  OPTIONAL INT32 utc_offset_seconds;
+  REQUIRED BYTE_ARRAY ip (UTF8);
+  REQUIRED BYTE_ARRAY user (UTF8);
+  REQUIRED BYTE_ARRAY method (UTF8);
+  REQUIRED BYTE_ARRAY path (UTF8);
+  REQUIRED BYTE_ARRAY protocol (UTF8);
+  OPTIONAL INT32 status;
+  REQUIRED BYTE_ARRAY class (UTF8);
+  REQUIRED BYTE_ARRAY route (UTF8);
+  REQUIRED INT64 bytes;
+  REQUIRED BYTE_ARRAY referrer (UTF8);
+  REQUIRED BYTE_ARRAY user_agent (UTF8);
+  OPTIONAL DOUBLE request_time_ms;
+  OPTIONAL DOUBLE upstream_time_ms;
+}";
+
+/// Text columns, in schema order after their numeric neighbours.
+const TEXTS: usize = 10;
+
+/// Encodes each record as a row (see the module docs).
+pub struct ParquetRecords;
+
+fn put_text(out: &mut Vec<u8>, bytes: &[u8]) {
+    let s = crate::text::escape(bytes);
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_opt(out: &mut Vec<u8>, v: Option<i64>) {
+    match v {
+        Some(x) => {
+            out.push(1);
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        None => out.push(0),
+    }
+}
+
+impl RecordSink for ParquetRecords {
+    fn header(&self) -> Vec<u8> {
+        Vec::new()
+    }
+
+    fn write(&self, out: &mut Vec<u8>, file: &str, line: u64, r: &Record, _zone: &Zone) {
+        let mut route_buf = Vec::new();
+        let route: &[u8] = match r.method {
+            Some(_) => {
+                route::normalize(r.target, &mut route_buf);
+                &route_buf
+            }
+            None => route::NO_ROUTE,
+        };
+        put_text(out, file.as_bytes());
+        out.extend_from_slice(&(line as i64).to_le_bytes());
+        put_opt(out, r.time.map(|t| t.unix * 1_000_000));
+        put_opt(out, r.time.map(|t| t.offset as i64));
+        put_text(out, r.client);
+        put_text(out, r.user);
+        put_text(out, r.method.unwrap_or(b"(none)"));
+        put_text(out, r.target);
+        put_text(out, r.protocol);
+        put_opt(out, r.status.map(|s| s as i64));
+        put_text(out, CLASS_NAMES[class_index(r.status)].as_bytes());
+        put_text(out, route);
+        out.extend_from_slice(&(r.bytes as i64).to_le_bytes());
+        put_text(out, r.referrer);
+        put_text(out, r.user_agent);
+        put_opt(out, r.request_time_us.map(|u| u as i64));
+        put_opt(out, r.upstream_time_us.map(|u| u as i64));
+    }
+}
+
+/// One text column's values: their bytes back to back, and where each ends.
+#[derive(Default)]
+struct TextCol {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl TextCol {
+    fn push(&mut self, t: &[u8]) {
+        self.bytes.extend_from_slice(t);
+        self.ends.push(self.bytes.len());
+    }
+
+    /// The values as byte arrays sharing one buffer (no copy per value).
+    fn values(self) -> Vec<ByteArray> {
+        let buf = bytes::Bytes::from(self.bytes);
+        let mut start = 0;
+        self.ends
+            .into_iter()
+            .map(|end| {
+                let v = ByteArray::from(buf.slice(start..end));
+                start = end;
+                v
+            })
+            .collect()
+    }
+}
+
+/// Column vectors of the rows not yet written.
+#[derive(Default)]
+struct Columns {
+    text: [TextCol; TEXTS],
+    line: Vec<i64>,
+    time: Vec<i64>,
+    time_def: Vec<i16>,
+    offset: Vec<i32>,
+    status: Vec<i32>,
+    status_def: Vec<i16>,
+    bytes: Vec<i64>,
+    rt: Vec<f64>,
+    rt_def: Vec<i16>,
+    ut: Vec<f64>,
+    ut_def: Vec<i16>,
+    rows: usize,
+}
+
+/// Reads the rows [`ParquetRecords`] encoded and writes the file.
+pub struct ParquetFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    writer: Option<SerializedFileWriter<File>>,
+    pending: Vec<u8>,
+    cols: Columns,
+    error: Option<std::io::Error>,
+}
+
+fn perr(e: parquet::errors::ParquetError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at + n)?;
+        self.at += n;
+        Some(s)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn text(&mut self) -> Option<&'a [u8]> {
+        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
+        self.take(n)
+    }
+    fn opt(&mut self) -> Option<Option<i64>> {
+        match self.take(1)?[0] {
+            0 => Some(None),
+            _ => Some(Some(self.i64()?)),
+        }
+    }
+}
+
+impl ParquetFile {
+    /// Start `path` (written as a temporary file beside it until [`finish`](Self::finish)).
+    pub fn create(path: PathBuf) -> std::io::Result<ParquetFile> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
+        let file = File::create(&tmp)?;
+        let schema = Arc::new(parse_message_type(SCHEMA).map_err(perr)?);
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(perr)?))
+            .set_dictionary_enabled(true)
+            // Dictionaries only pay for low-cardinality columns.
+            .set_column_dictionary_enabled(ColumnPath::from("path"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("referrer"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("user_agent"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("line"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("time"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("bytes"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("request_time_ms"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("upstream_time_ms"), false)
+            .set_created_by(format!("logstat {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let writer = SerializedFileWriter::new(file, schema, Arc::new(props)).map_err(perr)?;
+        Ok(ParquetFile { tmp, path, writer: Some(writer), pending: Vec::new(), cols: Columns::default(), error: None })
+    }
+
+    /// Parse the complete rows held.
+    fn take_rows(&mut self) {
+        let mut r = Reader { b: &self.pending, at: 0 };
+        while r.at < self.pending.len() {
+            let start = r.at;
+            if Self::row(&mut r, &mut self.cols).is_none() {
+                // A row not complete yet stays pending.
+                r.at = start;
+                break;
+            }
+        }
+        let used = r.at;
+        self.pending.drain(..used);
+    }
+
+    fn row(r: &mut Reader, c: &mut Columns) -> Option<()> {
+        // Read the whole row first: a partial one stays pending.
+        let file = r.text()?;
+        let line = r.i64()?;
+        let time = r.opt()?;
+        let offset = r.opt()?;
+        let mut texts: [&[u8]; TEXTS] = [&[]; TEXTS];
+        texts[0] = file;
+        for t in texts.iter_mut().take(6).skip(1) {
+            *t = r.text()?;
+        }
+        let status = r.opt()?;
+        texts[6] = r.text()?;
+        texts[7] = r.text()?;
+        let bytes = r.i64()?;
+        texts[8] = r.text()?;
+        texts[9] = r.text()?;
+        let rt = r.opt()?;
+        let ut = r.opt()?;
+        for (col, t) in c.text.iter_mut().zip(texts) {
+            col.push(t);
+        }
+        c.line.push(line);
+        c.time_def.push(time.is_some() as i16);
+        if let Some(t) = time {
+            c.time.push(t);
+            c.offset.push(offset.unwrap_or(0) as i32);
+        }
+        c.status_def.push(status.is_some() as i16);
+        if let Some(s) = status {
+            c.status.push(s as i32);
+        }
+        c.bytes.push(bytes);
+        c.rt_def.push(rt.is_some() as i16);
+        if let Some(us) = rt {
+            c.rt.push(us as f64 / 1000.0);
+        }
+        c.ut_def.push(ut.is_some() as i16);
+        if let Some(us) = ut {
+            c.ut.push(us as f64 / 1000.0);
+        }
+        c.rows += 1;
+        Some(())
+    }
+
+    /// Write the rows gathered as one row group.
+    fn flush_group(&mut self) -> std::io::Result<()> {
+        if self.cols.rows == 0 {
+            return Ok(());
+        }
+        let c = std::mem::take(&mut self.cols);
+        let w = self.writer.as_mut().expect("open until finish");
+        let mut g = w.next_row_group().map_err(perr)?;
+        let mut text = c.text.into_iter().map(TextCol::values);
+        macro_rules! col {
+            ($t:ty, $vals:expr, $def:expr) => {{
+                let mut cw = g
+                    .next_column()
+                    .map_err(perr)?
+                    .ok_or_else(|| std::io::Error::other("parquet: schema has fewer columns"))?;
+                cw.typed::<$t>().write_batch($vals, $def, None).map_err(perr)?;
+                cw.close().map_err(perr)?;
+            }};
+        }
+        col!(ByteArrayType, &text.next().unwrap(), None); // file
+        col!(Int64Type, &c.line, None);
+        col!(Int64Type, &c.time, Some(&c.time_def[..]));
+        col!(Int32Type, &c.offset, Some(&c.time_def[..]));
+        for _ in 0..5 {
+            col!(ByteArrayType, &text.next().unwrap(), None); // ip, user, method, path, protocol
+        }
+        col!(Int32Type, &c.status, Some(&c.status_def[..]));
+        col!(ByteArrayType, &text.next().unwrap(), None); // class
+        col!(ByteArrayType, &text.next().unwrap(), None); // route
+        col!(Int64Type, &c.bytes, None);
+        col!(ByteArrayType, &text.next().unwrap(), None); // referrer
+        col!(ByteArrayType, &text.next().unwrap(), None); // user_agent
+        col!(DoubleType, &c.rt, Some(&c.rt_def[..]));
+        col!(DoubleType, &c.ut, Some(&c.ut_def[..]));
+        g.close().map_err(perr)?;
+        Ok(())
+    }
+
+    /// Write the last row group, close the file, sync and rename it into
+    /// place; on failure, remove the temporary file.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let res = (|| {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            self.take_rows();
+            self.flush_group()?;
+            let w = self.writer.take().expect("open until finish");
+            let file = w.into_inner().map_err(perr)?;
+            file.sync_all()?;
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        if res.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        res
+    }
+}
+
+impl Write for ParquetFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        self.take_rows();
+        if self.cols.rows >= ROW_GROUP {
+            self.flush_group().inspect_err(|e| {
+                self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+            })?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
