@@ -122,6 +122,19 @@ fn filters_apply_and_the_fleet_queries_run() {
     ))
     .unwrap();
     assert_eq!(q2.len(), 5);
+    // The same bytes for any thread count.
+    let one = |j: &str| {
+        let d = env.path(&format!("j{j}"));
+        let out = logstat()
+            .arg(&log)
+            .args(["-q", "-r", "records", "-f", "parquet", "-j", j, "-o"])
+            .arg(&d)
+            .env("LOGSTAT_CHUNK_BYTES", "4096")
+            .output();
+        assert_eq!(out.unwrap().status.code(), Some(0));
+        std::fs::read(d.join("records.parquet")).unwrap()
+    };
+    assert_eq!(one("1"), one("3"));
     // Parquet holds records only, and needs a directory.
     logstat().arg(&log).args(["-f", "parquet", "-r", "summary", "-o"]).arg(&dir).assert().code(2);
     logstat().arg(&log).args(["-f", "parquet", "-r", "records"]).assert().code(2);

@@ -18,11 +18,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
-use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
+use parquet::column::writer::{ColumnCloseResult, ColumnWriter, get_column_writer};
+use parquet::data_type::ByteArray;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::parser::parse_message_type;
-use parquet::schema::types::ColumnPath;
+use parquet::schema::types::{ColumnDescPtr, ColumnPath, SchemaDescriptor};
 
 use crate::engine::RecordSink;
 use crate::parse::{Record, route};
@@ -154,8 +155,45 @@ struct Columns {
     rows: usize,
 }
 
+/// One column's values for a row group.
+enum Data {
+    Text(TextCol),
+    I64(Vec<i64>, Option<Vec<i16>>),
+    I32(Vec<i32>, Option<Vec<i16>>),
+    F64(Vec<f64>, Option<Vec<i16>>),
+}
+
+/// Encode one column chunk into its own buffer.
+fn encode(
+    descr: ColumnDescPtr,
+    props: WriterPropertiesPtr,
+    data: Data,
+) -> parquet::errors::Result<(bytes::Bytes, ColumnCloseResult)> {
+    let mut sink = TrackedWrite::new(Vec::new());
+    let mut cw = get_column_writer(descr, props, Box::new(SerializedPageWriter::new(&mut sink)));
+    match (&mut cw, data) {
+        (ColumnWriter::ByteArrayColumnWriter(w), Data::Text(t)) => {
+            w.write_batch(&t.values(), None, None)?;
+        }
+        (ColumnWriter::Int64ColumnWriter(w), Data::I64(v, d)) => {
+            w.write_batch(&v, d.as_deref(), None)?;
+        }
+        (ColumnWriter::Int32ColumnWriter(w), Data::I32(v, d)) => {
+            w.write_batch(&v, d.as_deref(), None)?;
+        }
+        (ColumnWriter::DoubleColumnWriter(w), Data::F64(v, d)) => {
+            w.write_batch(&v, d.as_deref(), None)?;
+        }
+        _ => return Err(parquet::errors::ParquetError::General("column type mismatch".into())),
+    }
+    let close = cw.close()?;
+    Ok((bytes::Bytes::from(sink.into_inner()?), close))
+}
+
 /// Reads the rows [`ParquetRecords`] encoded and writes the file.
 pub struct ParquetFile {
+    descr: Arc<SchemaDescriptor>,
+    props: WriterPropertiesPtr,
     tmp: PathBuf,
     path: PathBuf,
     writer: Option<SerializedFileWriter<File>>,
@@ -201,8 +239,15 @@ impl ParquetFile {
         let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
         let file = File::create(&tmp)?;
         let schema = Arc::new(parse_message_type(SCHEMA).map_err(perr)?);
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(perr)?))
+        // Min/max statistics only on the numeric columns queries prune by
+        // (time, status, bytes, durations): on text they cost a comparison
+        // and a UTF-8 check per value and rarely prune anything.
+        let mut props = WriterProperties::builder();
+        for c in ["file", "ip", "user", "method", "path", "protocol", "class", "route", "referrer", "user_agent"] {
+            props = props.set_column_statistics_enabled(ColumnPath::from(c), EnabledStatistics::None);
+        }
+        let props = props
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(perr)?))
             .set_dictionary_enabled(true)
             // Dictionaries only pay for low-cardinality columns.
             .set_column_dictionary_enabled(ColumnPath::from("path"), false)
@@ -215,8 +260,19 @@ impl ParquetFile {
             .set_column_dictionary_enabled(ColumnPath::from("upstream_time_ms"), false)
             .set_created_by(format!("logstat {}", env!("CARGO_PKG_VERSION")))
             .build();
-        let writer = SerializedFileWriter::new(file, schema, Arc::new(props)).map_err(perr)?;
-        Ok(ParquetFile { tmp, path, writer: Some(writer), pending: Vec::new(), cols: Columns::default(), error: None })
+        let props = Arc::new(props);
+        let descr = Arc::new(SchemaDescriptor::new(schema.clone()));
+        let writer = SerializedFileWriter::new(file, schema, props.clone()).map_err(perr)?;
+        Ok(ParquetFile {
+            descr,
+            props,
+            tmp,
+            path,
+            writer: Some(writer),
+            pending: Vec::new(),
+            cols: Columns::default(),
+            error: None,
+        })
     }
 
     /// Parse the complete rows held.
@@ -279,40 +335,49 @@ impl ParquetFile {
         Some(())
     }
 
-    /// Write the rows gathered as one row group.
+    /// Write the rows gathered as one row group: its columns are encoded
+    /// in parallel, each into its own buffer, then appended in schema order.
     fn flush_group(&mut self) -> std::io::Result<()> {
+        use rayon::prelude::*;
         if self.cols.rows == 0 {
             return Ok(());
         }
         let c = std::mem::take(&mut self.cols);
+        let mut text = c.text.into_iter();
+        let mut t = || Data::Text(text.next().expect("ten text columns"));
+        // Schema order.
+        let jobs = vec![
+            t(),
+            Data::I64(c.line, None),
+            Data::I64(c.time, Some(c.time_def.clone())),
+            Data::I32(c.offset, Some(c.time_def)),
+            t(),
+            t(),
+            t(),
+            t(),
+            t(),
+            Data::I32(c.status, Some(c.status_def)),
+            t(),
+            t(),
+            Data::I64(c.bytes, None),
+            t(),
+            t(),
+            Data::F64(c.rt, Some(c.rt_def)),
+            Data::F64(c.ut, Some(c.ut_def)),
+        ];
+        let descr = self.descr.clone();
+        let props = self.props.clone();
+        let chunks: Vec<(bytes::Bytes, ColumnCloseResult)> = jobs
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, data)| encode(descr.column(i), props.clone(), data))
+            .collect::<Result<_, _>>()
+            .map_err(perr)?;
         let w = self.writer.as_mut().expect("open until finish");
         let mut g = w.next_row_group().map_err(perr)?;
-        let mut text = c.text.into_iter().map(TextCol::values);
-        macro_rules! col {
-            ($t:ty, $vals:expr, $def:expr) => {{
-                let mut cw = g
-                    .next_column()
-                    .map_err(perr)?
-                    .ok_or_else(|| std::io::Error::other("parquet: schema has fewer columns"))?;
-                cw.typed::<$t>().write_batch($vals, $def, None).map_err(perr)?;
-                cw.close().map_err(perr)?;
-            }};
+        for (bytes, close) in chunks {
+            g.append_column(&bytes, close).map_err(perr)?;
         }
-        col!(ByteArrayType, &text.next().unwrap(), None); // file
-        col!(Int64Type, &c.line, None);
-        col!(Int64Type, &c.time, Some(&c.time_def[..]));
-        col!(Int32Type, &c.offset, Some(&c.time_def[..]));
-        for _ in 0..5 {
-            col!(ByteArrayType, &text.next().unwrap(), None); // ip, user, method, path, protocol
-        }
-        col!(Int32Type, &c.status, Some(&c.status_def[..]));
-        col!(ByteArrayType, &text.next().unwrap(), None); // class
-        col!(ByteArrayType, &text.next().unwrap(), None); // route
-        col!(Int64Type, &c.bytes, None);
-        col!(ByteArrayType, &text.next().unwrap(), None); // referrer
-        col!(ByteArrayType, &text.next().unwrap(), None); // user_agent
-        col!(DoubleType, &c.rt, Some(&c.rt_def[..]));
-        col!(DoubleType, &c.ut, Some(&c.ut_def[..]));
         g.close().map_err(perr)?;
         Ok(())
     }
@@ -340,8 +405,21 @@ impl ParquetFile {
 
 impl Write for ParquetFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.pending.extend_from_slice(buf);
-        self.take_rows();
+        if self.pending.is_empty() {
+            // The usual case: whole rows, read straight from the buffer.
+            let mut r = Reader { b: buf, at: 0 };
+            while r.at < buf.len() {
+                let start = r.at;
+                if Self::row(&mut r, &mut self.cols).is_none() {
+                    r.at = start;
+                    break;
+                }
+            }
+            self.pending.extend_from_slice(&buf[r.at..]);
+        } else {
+            self.pending.extend_from_slice(buf);
+            self.take_rows();
+        }
         if self.cols.rows >= ROW_GROUP {
             self.flush_group().inspect_err(|e| {
                 self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
