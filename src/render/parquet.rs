@@ -59,10 +59,18 @@ const TEXTS: usize = 10;
 /// Encodes each record as a row (see the module docs).
 pub struct ParquetRecords;
 
-fn put_text(out: &mut Vec<u8>, bytes: &[u8]) {
-    let s = crate::text::escape(bytes);
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
+/// Append escaped text, length first; `tmp` is reused (no allocation per
+/// field once grown).
+fn put_text(out: &mut Vec<u8>, tmp: &mut String, bytes: &[u8]) {
+    tmp.clear();
+    crate::text::escape_into(bytes, tmp);
+    out.extend_from_slice(&(tmp.len() as u32).to_le_bytes());
+    out.extend_from_slice(tmp.as_bytes());
+}
+
+thread_local! {
+    /// A worker's route and text buffers, reused from record to record.
+    static SCRATCH: std::cell::RefCell<(Vec<u8>, String)> = const { std::cell::RefCell::new((Vec::new(), String::new())) };
 }
 
 fn put_opt(out: &mut Vec<u8>, v: Option<i64>) {
@@ -81,14 +89,20 @@ impl RecordSink for ParquetRecords {
     }
 
     fn write(&self, out: &mut Vec<u8>, file: &str, line: u64, r: &Record, _zone: &Zone) {
-        let mut route_buf = Vec::new();
+        SCRATCH.with_borrow_mut(|(route_buf, tmp)| self.row(out, route_buf, tmp, file, line, r))
+    }
+}
+
+impl ParquetRecords {
+    fn row(&self, out: &mut Vec<u8>, route_buf: &mut Vec<u8>, tmp: &mut String, file: &str, line: u64, r: &Record) {
         let route: &[u8] = match r.method {
             Some(_) => {
-                route::normalize(r.target, &mut route_buf);
-                &route_buf
+                route::normalize(r.target, route_buf);
+                route_buf
             }
             None => route::NO_ROUTE,
         };
+        let mut put_text = |out: &mut Vec<u8>, b: &[u8]| put_text(out, tmp, b);
         put_text(out, file.as_bytes());
         out.extend_from_slice(&(line as i64).to_le_bytes());
         put_opt(out, r.time.map(|t| t.unix * 1_000_000));
