@@ -22,11 +22,6 @@ impl<'w> Term<'w> {
         Term { out, color, width: width.clamp(40, 400) }
     }
 
-    /// Columns available.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
     fn styled(&mut self, style: &str, s: &str) -> std::io::Result<()> {
         if self.color { writeln!(self.out, "{style}{s}{RESET}") } else { writeln!(self.out, "{s}") }
     }

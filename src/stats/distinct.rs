@@ -108,14 +108,6 @@ impl Distinct {
             Distinct::Sketch(r) => r.len() == M && r.iter().all(|&x| x <= 64 - P as u8 + 1),
         }
     }
-
-    /// Bytes held (for memory bounds).
-    pub fn bytes(&self) -> usize {
-        match self {
-            Distinct::Exact(v) => v.len() * 8,
-            Distinct::Sketch(r) => r.len(),
-        }
-    }
 }
 
 #[cfg(test)]
