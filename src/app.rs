@@ -304,7 +304,42 @@ fn last_line_time(cfg: &Config) -> Option<i64> {
     last
 }
 
+/// `--follow`: watch the inputs until interrupted.
+fn follow(cfg: &Config, f: &crate::config::Follow) -> Result<u8, AppError> {
+    let files = cfg
+        .inputs
+        .iter()
+        .filter_map(|s| match s {
+            Source::Path(p) => Some(p.clone()),
+            Source::Stdin => None,
+        })
+        .collect();
+    let set = crate::live::Settings {
+        files,
+        from_start: f.from_start,
+        interval: f.interval,
+        mode: f.mode,
+        color: cfg.out.color,
+        fail_if: cfg.out.fail_if.clone(),
+        top: cfg.out.top.unwrap_or(10),
+        quiet: cfg.out.quiet,
+    };
+    let mut opts = cfg.engine.clone();
+    opts.reference = jiff::Timestamp::now().as_second();
+    match crate::live::follow(&set, &opts) {
+        Ok(crossed) => Ok(if crossed { EXIT_THRESHOLD } else { EXIT_OK }),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => {
+            eprintln!("logstat: {e}");
+            Ok(EXIT_INPUT)
+        }
+    }
+}
+
 fn analyze(cfg: &Config) -> Result<u8, AppError> {
+    if let Some(f) = &cfg.follow {
+        return follow(cfg, f);
+    }
     if let Some(dir) = &cfg.out.output_dir {
         output_dir(dir)?;
     }

@@ -66,6 +66,24 @@ pub struct Cli {
     #[arg(long, requires = "state", help_heading = "Incremental runs")]
     pub allow_gaps: bool,
 
+    /// Watch the files grow (like `tail -F`): start at their ends and count
+    /// what is appended, across rename rotation and copytruncate. On a
+    /// terminal: a full-screen view (q quits); piped: one row per
+    /// --interval in --format csv (default) or json. Filters and --fail-if
+    /// apply to each interval; Ctrl-C or SIGTERM ends with the last
+    /// partial interval written.
+    #[arg(long, help_heading = "Live view", conflicts_with_all = ["state", "save_state", "report", "output_dir"])]
+    pub follow: bool,
+
+    /// With --follow: count what the files hold first, then follow.
+    #[arg(long, requires = "follow", help_heading = "Live view")]
+    pub from_start: bool,
+
+    /// With --follow: how often a row is written or the view redrawn
+    /// (100ms … 1h: 500ms, 1s, 10s, 1m) [default: 1s].
+    #[arg(long, requires = "follow", value_name = "DURATION", help_heading = "Live view")]
+    pub interval: Option<String>,
+
     /// Log format: auto (detect per input from its first lines), a preset
     /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
     /// common_with_vhost), 'nginx:<log_format string>' pasted from

@@ -25,6 +25,33 @@ pub struct Config {
     pub allow_gaps: bool,
     /// `--state FILE` and whether the report is `--cumulative`.
     pub state: Option<(PathBuf, bool)>,
+    /// `--follow`: how to watch the files.
+    pub follow: Option<Follow>,
+}
+
+/// `--follow` and its options.
+pub struct Follow {
+    /// `--from-start`.
+    pub from_start: bool,
+    /// `--interval`.
+    pub interval: std::time::Duration,
+    /// The screen (stdout is a terminal and no row format was asked), or rows.
+    pub mode: crate::live::Mode,
+}
+
+/// `--interval`: `500ms`, `1s`, `10s`, `1m`, between 100 ms and 1 hour.
+fn parse_interval(s: &str) -> Result<std::time::Duration, UsageError> {
+    let d = match s.strip_suffix("ms") {
+        Some(n) => n.parse::<u64>().ok().map(std::time::Duration::from_millis),
+        None => parse_width(s).map(|w| std::time::Duration::from_secs(w as u64)),
+    };
+    match d {
+        Some(d) if d >= std::time::Duration::from_millis(100) && d <= std::time::Duration::from_secs(3600) => Ok(d),
+        _ => Err(usage(format!(
+            "--interval '{}': expected a duration from 100ms to 1h (500ms, 1s, 10s, 1m)",
+            crate::text::escape(s.as_bytes())
+        ))),
+    }
 }
 
 /// Which reports, in which form, and the thresholds: for runs and `merge`.
@@ -334,10 +361,38 @@ impl Config {
         if filter.needs_last_line() && inputs.contains(&Source::Stdin) {
             return Err(usage("--relative-to last-line needs files: stdin cannot be read twice"));
         }
-        let out = Output::from_args(cli.out)?;
+        let follow = if cli.follow {
+            if inputs.contains(&Source::Stdin) {
+                return Err(usage("--follow needs files (it watches them grow); stdin is not one"));
+            }
+            let interval = parse_interval(cli.interval.as_deref().unwrap_or("1s"))?;
+            let tty = std::io::stdout().is_terminal();
+            let mode = match cli.out.format {
+                None | Some(OutFormat::Table) if tty => crate::live::Mode::Screen,
+                None | Some(OutFormat::Csv) => crate::live::Mode::Csv,
+                Some(OutFormat::Json) => crate::live::Mode::Json,
+                Some(OutFormat::Table) => {
+                    return Err(usage(
+                        "--follow --format table needs a terminal; into a pipe it writes csv or json rows",
+                    ));
+                }
+                Some(_) => return Err(usage("--follow shows a live view on a terminal, or writes csv or json rows")),
+            };
+            Some(Follow { from_start: cli.from_start, interval, mode })
+        } else {
+            None
+        };
+        let mut out_args = cli.out;
+        if follow.is_some() {
+            // The row format was taken above; the rest (colour, --fail-if) applies.
+            out_args.format = None;
+        }
+        let out = Output::from_args(out_args)?;
         let sizes = out.reports.contains(&Kind::Sizes);
         // Who called is counted when a report shows it, or when asked (--who).
-        let who = out.reports.iter().any(|k| k.needs_who()) || out.who;
+        // (and by the live view, which shows the top clients).
+        let screen = follow.as_ref().is_some_and(|f| f.mode == crate::live::Mode::Screen);
+        let who = out.reports.iter().any(|k| k.needs_who()) || out.who || screen;
         if out.reports.contains(&Kind::Records) && cli.cumulative {
             return Err(usage("--cumulative reports aggregates: --report records streams only this run's lines"));
         }
@@ -346,6 +401,7 @@ impl Config {
             out,
             state: cli.state.map(|p| (p, cli.cumulative)),
             allow_gaps: cli.allow_gaps,
+            follow,
             engine: Options {
                 format,
                 zone,

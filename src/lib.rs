@@ -18,6 +18,7 @@ pub(crate) mod explain;
 pub mod filter;
 pub mod format;
 pub mod input;
+pub(crate) mod live;
 pub mod parse;
 pub(crate) mod progress;
 pub mod render;

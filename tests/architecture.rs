@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("threshold", 9),
     ("render", 10),
     ("explain", 11),
+    ("live", 11),
     ("progress", 11),
     ("state", 11),
     ("synth", 11),

@@ -10,6 +10,7 @@
 //! each batch's output in file order.
 
 mod batch;
+mod live;
 mod result;
 mod scan;
 mod stream;
@@ -25,6 +26,7 @@ use crate::parse::detect;
 use crate::stats::{CountCtx, Stats};
 use crate::zone::Zone;
 use batch::{Workers, process_batch};
+pub use live::Live;
 use result::Outcome;
 pub use result::{Consumed, FileInfo, Notice, Run, Span};
 pub use scan::{RecordSink, ScanCtx, Scanner};

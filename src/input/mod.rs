@@ -3,9 +3,11 @@
 
 pub mod chunk;
 pub mod decompress;
+pub mod follow;
 pub mod glob;
 pub mod mmap;
 pub mod prefetch;
+pub mod watch;
 
 use std::fs::File;
 use std::io::Read;

@@ -460,6 +460,14 @@ impl Stats {
         self.routes.extend(all);
     }
 
+    /// Drop what line numbers are worked out from (and the malformed
+    /// samples, whose positions need it): for counts that keep being
+    /// merged (`--follow`), where they would grow without end.
+    pub fn forget_positions(&mut self) {
+        self.chunk_lines = Vec::new();
+        self.samples = Vec::new();
+    }
+
     /// Turn chunk-relative sample positions into file line numbers. Call once
     /// per input, after all its chunks are merged.
     pub fn fix_lines(&mut self) {

@@ -560,7 +560,7 @@ mod tests {
         }
         t.bound(10);
         assert_eq!(t.map.len(), 5);
-        assert_eq!(t.map.values().sum::<u64>() + t.other, (0..100).sum());
+        assert_eq!(t.map.values().sum::<u64>() + t.other, (0..100u64).sum::<u64>());
         assert_eq!(t.error, 94);
     }
 }
