@@ -172,6 +172,11 @@ fn notice(cfg: &Config, n: Notice) {
                     if chosen { "the best" } else { "the" },
                     d.format.name
                 );
+                if matches!(&d.format.syntax, crate::format::Syntax::W3c(c) if c.layouts.is_empty()) {
+                    eprintln!(
+                        "logstat: {file}: no '#Fields:' header: a W3C log (IIS, CloudFront) names its columns there; without it the lines cannot be read (a headerless IIS log with IIS's default fields: --log-format iis)"
+                    );
+                }
                 if let Some((n, m, line)) = &d.first_miss {
                     let at = m.field.map_or(String::new(), |f| format!(" at field {}", f.name()));
                     eprintln!(

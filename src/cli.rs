@@ -86,10 +86,23 @@ pub struct Cli {
 
     /// Log format: auto (detect per input from its first lines), a preset
     /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
-    /// common_with_vhost), 'nginx:<log_format string>' pasted from
+    /// common_with_vhost; traefik (CLF), envoy, json (nginx escape=json,
+    /// Caddy, Traefik, Envoy, ingress), alb, elb, haproxy, w3c (IIS,
+    /// CloudFront: columns from each file's #Fields: header), iis (headerless,
+    /// IIS's default fields)), 'nginx:<log_format string>' pasted from
     /// nginx.conf, or 'apache:<LogFormat string>' pasted from httpd.conf.
     #[arg(long, value_name = "NAME", default_value = "auto", help_heading = "Input format")]
     pub log_format: String,
+
+    /// JSON logs whose keys are not the usual ones: NAME=KEY.PATH pairs,
+    /// comma-separated, tried before the built-in names
+    /// (status=resp.code,time=@timestamp,user_agent=req.headers.ua[0]).
+    /// Names: client, time, request, method, path, protocol, status, bytes,
+    /// referrer, user_agent, host, request_time (s), request_time_ms,
+    /// request_time_us, request_time_ns, upstream_time (s),
+    /// upstream_time_ms, request_length. Reads the inputs as JSON.
+    #[arg(long, value_name = "MAP", help_heading = "Input format")]
+    pub json_field: Option<String>,
 
     /// Read the log format from this nginx.conf (its log_format directives;
     /// include directives are not followed).

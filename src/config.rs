@@ -318,9 +318,20 @@ impl Config {
             }
             v
         };
-        let format = match &cli.nginx_conf {
-            Some(path) => FormatChoice::Fixed(from_nginx_conf(path, cli.log_name.as_deref())?),
-            None => format_choice(&cli.log_format)?,
+        let format = match (&cli.nginx_conf, &cli.json_field) {
+            (Some(_), Some(_)) => return Err(usage("--json-field reads JSON logs: not with --nginx-conf")),
+            (Some(path), None) => FormatChoice::Fixed(from_nginx_conf(path, cli.log_name.as_deref())?),
+            (None, Some(map)) => {
+                if cli.log_format != "auto" && cli.log_format != "json" {
+                    return Err(usage(format!(
+                        "--json-field reads JSON logs: not with --log-format {}",
+                        crate::text::escape(cli.log_format.as_bytes())
+                    )));
+                }
+                let keys = crate::format::json::Keys::parse(map).map_err(|e| usage(e.to_string()))?;
+                FormatChoice::Fixed(crate::format::LogFormat::special("json", crate::format::Syntax::Json(keys), 12))
+            }
+            (None, None) => format_choice(&cli.log_format)?,
         };
         let window = cli.window.as_deref().map(parse_window).transpose()?;
         let zone = match &cli.tz {

@@ -89,8 +89,45 @@ pub struct Agent {
 /// string itself).
 pub const MAX_FAMILY: usize = 40;
 
-/// Classify a user-agent string.
+/// A W3C log's user agent with its spaces encoded (IIS writes `+`,
+/// CloudFront `%20`), decoded; other agents as they are. Only agents
+/// without a space are touched: a real agent with spaces is never encoded.
+fn decode_w3c(ua: &[u8]) -> Option<Vec<u8>> {
+    if memchr::memchr(b' ', ua).is_some()
+        || (memchr::memmem::find(ua, b"%20").is_none() && memchr::memchr(b'+', ua).is_none())
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(ua.len());
+    let mut i = 0;
+    while i < ua.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match ua[i] {
+            b'%' => match (ua.get(i + 1).and_then(|&b| hex(b)), ua.get(i + 2).and_then(|&b| hex(b))) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Classify a user-agent string (W3C-encoded spaces decoded first).
 pub fn classify(ua: &[u8]) -> Agent {
+    match decode_w3c(ua.trim_ascii()) {
+        Some(d) => classify_plain(&d),
+        None => classify_plain(ua),
+    }
+}
+
+fn classify_plain(ua: &[u8]) -> Agent {
     let ua = ua.trim_ascii();
     if ua.is_empty() || ua == b"-" {
         return Agent { family: "-".into(), category: Category::Unknown, os: None };
@@ -139,6 +176,20 @@ fn product_token(ua: &str) -> Box<str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn w3c_encoded_agents_are_decoded() {
+        let iis = super::classify(b"Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/120.0+Safari/537.36");
+        let cf = super::classify(b"Mozilla/5.0%20(compatible;%20Googlebot/2.1;%20+http://www.google.com/bot.html)");
+        assert_eq!(iis.category, super::Category::Browser);
+        assert_eq!(
+            cf.category,
+            super::classify(b"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").category
+        );
+        assert_eq!(super::decode_w3c(b"curl/8.5.0"), None);
+        assert_eq!(super::decode_w3c(b"a%20b%2"), Some(b"a b%2".to_vec()));
+    }
+
     use super::*;
 
     fn c(ua: &str) -> (String, &'static str, Option<&'static str>) {

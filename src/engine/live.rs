@@ -46,7 +46,7 @@ impl<'o> Live<'o> {
             notify,
             span: &span,
         };
-        let format = ctx.choose(sample, false);
+        let format = ctx.choose(sample, false, sample);
         let zone = ctx.zone();
         let filter = ctx.filter(&format, &zone)?;
         self.inputs[idx] = Some(Ready { format, filter });

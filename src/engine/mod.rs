@@ -220,13 +220,22 @@ struct FileCtx<'a> {
 }
 
 impl FileCtx<'_> {
-    /// Choose the format from the first bytes, and the default zone.
-    fn choose(&mut self, head: &[u8], whole: bool) -> LogFormat {
+    /// Choose the format from the first bytes, and the default zone. A W3C
+    /// format takes its columns from the `#Fields:` headers in `all` (the
+    /// whole input when mapped, else what was read).
+    fn choose(&mut self, head: &[u8], whole: bool, all: &[u8]) -> LogFormat {
         let (d, chosen) = match (&self.opts.format, &self.span.format) {
             (FormatChoice::Fixed(f), _) | (FormatChoice::Auto, Some(f)) => {
-                (detect::score(f.clone(), head, whole), false)
+                let f = detect::with_columns(f.clone(), all).unwrap_or_else(|| f.clone());
+                (detect::score(f, head, whole), false)
             }
-            (FormatChoice::Auto, None) => (detect::detect(head, whole), true),
+            (FormatChoice::Auto, None) => {
+                let mut d = detect::detect(head, whole);
+                if let Some(f) = detect::with_columns(d.format.clone(), all) {
+                    d.format = f;
+                }
+                (d, true)
+            }
         };
         if self.zone.is_none()
             && let Some(off) = d.offset
@@ -261,7 +270,7 @@ impl FileCtx<'_> {
         let start = (self.span.skip as usize).min(whole.len());
         let end = self.span.limit.map_or(whole.len(), |n| (start as u64 + n).min(whole.len() as u64) as usize);
         let data = &whole[start..end];
-        let format = self.choose(data, true);
+        let format = self.choose(data, true, whole);
         let zone = self.zone();
         let filter = self.filter(&format, &zone)?;
         let ctx = self.opts.scan_ctx(&format, &zone, self.idx, &filter);

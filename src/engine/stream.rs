@@ -36,7 +36,7 @@ impl FileCtx<'_> {
             buf.resize(batch, 0);
             fill.fill(&mut r, &mut buf);
         }
-        let format = self.choose(&buf[..fill.filled], fill.eof);
+        let format = self.choose(&buf[..fill.filled], fill.eof, &buf[..fill.filled]);
         let zone = self.zone();
         let filter = self.filter(&format, &zone)?;
         let ctx = self.opts.scan_ctx(&format, &zone, self.idx, &filter);

@@ -4,8 +4,10 @@
 //! and Apache `LogFormat` strings compile to, so the parser has one engine.
 
 pub mod apache;
+pub mod json;
 pub mod nginx;
 pub mod presets;
+pub mod w3c;
 
 /// What a field of the line holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +147,24 @@ pub enum Op {
     Field(Field, End),
 }
 
+/// How a line is read: the compiled items of a template (CLF family,
+/// nginx/Apache custom formats, Traefik CLF, Envoy), or a grammar of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// The format's `ops`.
+    Template,
+    /// JSON lines: values found by key path (see [`json::Keys`]).
+    Json(json::Keys),
+    /// W3C extended (IIS, CloudFront): columns named by a `#Fields:` header.
+    W3c(w3c::Columns),
+    /// AWS Application Load Balancer access log.
+    Alb,
+    /// AWS Classic Load Balancer access log.
+    Elb,
+    /// HAProxy's HTTP log (`option httplog`), with or without a syslog prefix.
+    Haproxy,
+}
+
 /// A compiled log format.
 ///
 /// `head` are space-separated fields written before the `[time]` bracket
@@ -164,6 +184,10 @@ pub struct LogFormat {
     /// Whether the format logs the method (`$request` or `$request_method`);
     /// without it, every target gets a route.
     pub method_known: bool,
+    /// How lines are read.
+    pub syntax: Syntax,
+    /// Fields a grammar of its own captures (for detection's scoring).
+    special_fields: usize,
 }
 
 impl LogFormat {
@@ -197,7 +221,20 @@ impl LogFormat {
             })
             .collect();
         let method_known = body.iter().any(|i| matches!(i, Item::Field(Field::Request | Field::Method)));
-        LogFormat { name: name.to_string(), head, body, ops, method_known }
+        LogFormat { name: name.to_string(), head, body, ops, method_known, syntax: Syntax::Template, special_fields: 0 }
+    }
+
+    /// A format with a grammar of its own, capturing about `fields` fields.
+    pub fn special(name: &str, syntax: Syntax, fields: usize) -> LogFormat {
+        LogFormat {
+            name: name.to_string(),
+            head: Vec::new(),
+            body: Vec::new(),
+            ops: Vec::new(),
+            method_known: true,
+            syntax,
+            special_fields: fields,
+        }
     }
 
     /// The body as parse operations.
@@ -224,15 +261,21 @@ impl LogFormat {
         })
     }
 
-    /// Number of fields the format captures.
     /// Whether the format captures `f` (in its head or body).
     pub fn captures(&self, f: Field) -> bool {
+        match &self.syntax {
+            Syntax::Template => {}
+            Syntax::Json(k) => return k.captures(f),
+            Syntax::W3c(c) => return c.captures(f),
+            Syntax::Alb | Syntax::Elb => return f != Field::User,
+            Syntax::Haproxy => return !matches!(f, Field::Host | Field::Referer | Field::UserAgent),
+        }
         self.head.contains(&f) || self.body.iter().any(|i| matches!(i, Item::Field(x) if *x == f))
     }
 
     /// Number of fields in the format.
     pub fn field_count(&self) -> usize {
-        self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
+        self.special_fields + self.head.len() + self.body.iter().filter(|i| matches!(i, Item::Field(_))).count()
     }
 
     /// Check a compiled custom format: two fields must be separated by text,

@@ -30,12 +30,93 @@ fn combined_plus(tail: &str) -> Vec<Item> {
 }
 
 /// Names accepted by `--log-format`, most specific first (detection order).
-pub const NAMES: [&str; 7] =
-    ["upstreaminfo", "nginx_timed", "main", "vcombined", "combined", "common_with_vhost", "common"];
+pub const NAMES: [&str; 15] = [
+    "upstreaminfo",
+    "nginx_timed",
+    "main",
+    "vcombined",
+    "traefik",
+    "combined",
+    "common_with_vhost",
+    "common",
+    "envoy",
+    "json",
+    "alb",
+    "elb",
+    "haproxy",
+    "w3c",
+    "iis",
+];
 
-/// The preset called `name`, if there is one.
+/// The preset called `name`, if there is one. `w3c` has no columns until a
+/// file's `#Fields:` header gives them (see [`super::w3c::Columns::find`]).
 pub fn preset(name: &str) -> Option<LogFormat> {
+    use super::Syntax;
+    let special = |syntax, fields| Some(LogFormat::special(name, syntax, fields));
     let (head, body) = match name {
+        "json" => return special(Syntax::Json(super::json::Keys::default_keys()), 12),
+        "alb" => return special(Syntax::Alb, 12),
+        "elb" => return special(Syntax::Elb, 11),
+        "haproxy" => return special(Syntax::Haproxy, 9),
+        "w3c" => return special(Syntax::W3c(super::w3c::Columns { layouts: Vec::new() }), 12),
+        // Headerless IIS logs: the default field set (never detected: a W3C
+        // file names its columns, and guessing them would be silent).
+        "iis" => {
+            let cols = super::w3c::Columns::find(super::w3c::IIS_DEFAULT.as_bytes()).expect("IIS header");
+            return special(Syntax::W3c(cols), 12);
+        }
+        // Envoy's default: `[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%"
+        // %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION%
+        // %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%"
+        // "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%"`.
+        "envoy" => (
+            vec![],
+            vec![
+                lit("["),
+                f(TimeIso8601),
+                lit("] \""),
+                f(Request),
+                lit("\" "),
+                f(Status),
+                lit(" "),
+                f(Opaque),
+                lit(" "),
+                f(RequestLength),
+                lit(" "),
+                f(Bytes),
+                lit(" "),
+                f(Duration(super::Unit::Millis)),
+                lit(" "),
+                f(Opaque),
+                lit(" \""),
+                f(Opaque),
+                lit("\" \""),
+                f(UserAgent),
+                lit("\" \""),
+                f(Opaque),
+                lit("\" \""),
+                f(Host),
+                lit("\" \""),
+                f(Opaque),
+                lit("\""),
+            ],
+        ),
+        // Traefik's CLF: combined + ` <requests> "<router>" "<backend URL>" <duration>ms`.
+        "traefik" => {
+            let mut b = combined_body();
+            b.extend([
+                lit(" "),
+                f(Opaque),
+                lit(" \""),
+                f(Opaque),
+                lit("\" \""),
+                f(Opaque),
+                lit("\" "),
+                f(Duration(super::Unit::Millis)),
+                lit("ms"),
+            ]);
+            (vec![Client, Ident, User], b)
+        }
         // Kubernetes ingress-nginx `upstreaminfo`.
         "upstreaminfo" => (
             vec![Client, Ident, User],

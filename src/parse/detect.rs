@@ -50,8 +50,9 @@ fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
 /// fits at all, `combined` (the most common format) is used.
 pub fn detect(head: &[u8], whole: bool) -> Detection {
     let mut best: Option<Detection> = None;
-    for name in NAMES {
-        let d = score(preset(name).expect("preset"), head, whole);
+    for name in NAMES.iter().filter(|n| **n != "iis") {
+        let Some(format) = with_columns(preset(name).expect("preset"), head) else { continue };
+        let d = score(format, head, whole);
         if best.as_ref().is_none_or(|b| d.fit > b.fit) {
             best = Some(d);
         }
@@ -60,6 +61,20 @@ pub fn detect(head: &[u8], whole: bool) -> Detection {
         Some(b) if b.fit > 0 => b,
         _ => score(preset("combined").expect("preset"), head, whole),
     }
+}
+
+/// A W3C format takes its columns from the `#Fields:` headers in `data`
+/// (`None` when there is none); other formats are as given.
+pub fn with_columns(mut format: LogFormat, data: &[u8]) -> Option<LogFormat> {
+    if let crate::format::Syntax::W3c(cols) = &mut format.syntax {
+        match crate::format::w3c::Columns::find(data) {
+            Some(found) => *cols = found,
+            // `iis` keeps its default columns for headerless files.
+            None if !cols.layouts.is_empty() => {}
+            None => return None,
+        }
+    }
+    Some(format)
 }
 
 /// How well `format` fits the start of an input.
@@ -76,8 +91,12 @@ pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
         return Detection { format, matched: 0, sampled: 1, offset: None, fit: 0, first_miss };
     }
     for line in sample_lines(head, whole) {
-        sampled += 1;
         let parsed = parse_line(&format, line);
+        if matches!(&parsed, Err(m) if m.reason == super::Reason::Directive) {
+            // A W3C header line: neither a fit nor a miss.
+            continue;
+        }
+        sampled += 1;
         if let (Err(m), None) = (&parsed, &first_miss) {
             first_miss = Some((sampled, *m, line[..line.len().min(200)].to_vec()));
         }

@@ -3,15 +3,19 @@
 //! Nothing here allocates: a [`Record`] borrows from the line, numbers are
 //! parsed once, and a line that does not fit is a [`Malformed`] with a reason.
 
+mod aws;
 pub mod detect;
+mod haproxy;
+pub mod json;
 pub mod record;
 pub mod request;
 pub mod route;
 pub mod time;
+mod w3c;
 
 use memchr::{memchr, memchr2};
 
-use crate::format::{End, Field, LogFormat, Op, Unit};
+use crate::format::{End, Field, LogFormat, Op, Syntax, Unit};
 pub use record::Record;
 use time::parse_clf;
 
@@ -34,11 +38,13 @@ pub enum Reason {
     Mismatch,
     /// Longer than the line limit (16 MiB).
     TooLong,
+    /// A W3C directive (`#Fields:`, `#Version:`): a header line, not a request.
+    Directive,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 9] = [
         Reason::Blank,
         Reason::UnclosedQuote,
         Reason::MissingTimestamp,
@@ -47,6 +53,7 @@ impl Reason {
         Reason::BadBytes,
         Reason::Mismatch,
         Reason::TooLong,
+        Reason::Directive,
     ];
 
     /// The reason's name in reports (`unclosed-quote`).
@@ -60,6 +67,7 @@ impl Reason {
             Reason::BadBytes => "bad-bytes",
             Reason::Mismatch => "format-mismatch",
             Reason::TooLong => "too-long",
+            Reason::Directive => "directive",
         }
     }
 
@@ -98,6 +106,14 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     if line.first().is_none_or(|&b| b == b' ' || b == b'\t') && line.iter().all(|&b| b == b' ' || b == b'\t') {
         return Err(bad(Reason::Blank, None));
     }
+    match &fmt.syntax {
+        Syntax::Template => {}
+        Syntax::Json(k) => return json::parse(k, line),
+        Syntax::W3c(c) => return w3c::parse(c, line),
+        Syntax::Alb => return aws::parse(line, false),
+        Syntax::Elb => return aws::parse(line, true),
+        Syntax::Haproxy => return haproxy::parse(line),
+    }
     let mut rec = Record::empty();
     if !fmt.method_known {
         rec.method = Some(b"-");
@@ -106,11 +122,29 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     if !fmt.head.is_empty() {
         pos = parse_head(fmt, line, &mut rec)?;
     }
-    for op in fmt.ops() {
+    if fmt.head.is_empty()
+        && line.first() != Some(&b'[')
+        && matches!(fmt.ops().first(), Some(Op::Lit(l)) if l.first() == Some(&b'['))
+    {
+        // One tag before a bracketed time (Ambassador's `ACCESS [2024-…`).
+        if let Some(sp) = line.iter().take(32).position(|&b| b == b' ')
+            && line.get(sp + 1) == Some(&b'[')
+        {
+            pos = sp + 1;
+        }
+    }
+    let mut ops = fmt.ops().iter();
+    while let Some(op) = ops.next() {
         match op {
             Op::Lit(l) => {
                 if !starts_with(&line[pos..], l) {
-                    return Err(bad(Reason::Mismatch, None).or_field(fmt, op));
+                    match bare_dash(line, pos, l, &mut ops, &mut rec) {
+                        Some(p) => {
+                            pos = p;
+                            continue;
+                        }
+                        None => return Err(bad(Reason::Mismatch, None).or_field(fmt, op)),
+                    }
                 }
                 pos += l.len();
             }
@@ -135,11 +169,55 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     Ok(rec)
 }
 
+/// An empty quoted field written as a bare `-` (Traefik writes its empty
+/// referrer so): literal `l` without its closing quote, `-`, and the next
+/// literal without its opening one. Consumes the field and that literal
+/// from `ops`; returns the position after them.
+#[cold]
+fn bare_dash<'a>(
+    line: &'a [u8],
+    pos: usize,
+    l: &[u8],
+    ops: &mut std::slice::Iter<'_, Op>,
+    rec: &mut Record<'a>,
+) -> Option<usize> {
+    let open = l.strip_suffix(b"\"")?;
+    let dash = pos + open.len();
+    if !starts_with(&line[pos..], open) || line.get(dash) != Some(&b'-') {
+        return None;
+    }
+    let mut ahead = ops.clone();
+    let (Some(Op::Field(fd, End::Quote(_))), Some(Op::Lit(next))) = (ahead.next(), ahead.next()) else {
+        return None;
+    };
+    let close = next.strip_prefix(b"\"")?;
+    if !starts_with(&line[dash + 1..], close) {
+        return None;
+    }
+    set_field(rec, *fd, &line[dash..dash + 1]).ok()?;
+    *ops = ahead;
+    Some(dash + 1 + close.len())
+}
+
 impl Malformed {
     /// Name the field a literal guards (the one after it, else before it).
     fn or_field(mut self, fmt: &LogFormat, op: &Op) -> Malformed {
         self.field = fmt.field_near(op);
         self
+    }
+}
+
+/// A client address without its port (`1.2.3.4:80`, `[::1]:80`).
+fn strip_port(v: &[u8]) -> &[u8] {
+    if let Some(rest) = v.strip_prefix(b"[") {
+        return match memchr::memchr(b']', rest) {
+            Some(e) => &rest[..e],
+            None => v,
+        };
+    }
+    match memchr::memrchr(b':', v) {
+        Some(c) if memchr::memchr(b':', &v[..c]).is_none() && v[c + 1..].iter().all(u8::is_ascii_digit) => &v[..c],
+        _ => v,
     }
 }
 

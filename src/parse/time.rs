@@ -164,7 +164,12 @@ pub fn parse_iso8601(b: &[u8]) -> Option<LogTime> {
     {
         return None;
     }
-    let offset = match &b[19..] {
+    // A fraction of a second (ALB, Envoy, Traefik write µs or ns) is dropped.
+    let mut z = 19;
+    if b[19] == b'.' {
+        z = 20 + b[20..].iter().take_while(|d| d.is_ascii_digit()).count();
+    }
+    let offset = match &b[z..] {
         b"Z" => 0,
         z if z.len() == 6 && (z[0] == b'+' || z[0] == b'-') && z[3] == b':' => {
             let (h, m) = (d2(&z[1..3])?, d2(&z[4..6])?);

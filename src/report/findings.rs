@@ -246,7 +246,8 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
         );
     }
 
-    let bad = s.malformed_total();
+    // W3C header lines are counted as `directive`, not as lines gone wrong.
+    let bad = s.malformed_total() - s.malformed[crate::parse::Reason::Directive.index()];
     if bad > 0 && percent(bad, s.lines) >= 1.0 {
         push(
             "malformed-lines",

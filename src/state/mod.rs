@@ -27,7 +27,7 @@ use crate::zone::Zone;
 /// First bytes of every state file.
 pub const MAGIC: [u8; 8] = *b"LOGSTAT\x00";
 /// The state file format's version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// A state file that cannot be used: printed as `logstat: <path>: <reason>`.
 #[derive(Debug, thiserror::Error)]
