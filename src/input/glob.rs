@@ -1,8 +1,8 @@
 //! Expanding quoted globs (`'access.log*'`) in logstat itself, so cron lines
 //! and shells without globbing read a rotated set the same way.
 //!
-//! `*`, `?` and `[…]` are supported in the last path component; matches are
-//! ordered naturally (`access.log.2.gz` before `access.log.10.gz`). Hidden
+//! `*`, `?` and `[…]` are supported in any path component, `**` for any
+//! depth of directories; matches are ordered naturally (`access.log.2.gz` before `access.log.10.gz`). Hidden
 //! files match only a pattern that starts with `.`.
 
 use std::path::{Path, PathBuf};
@@ -13,33 +13,88 @@ pub fn has_magic(s: &str) -> bool {
 }
 
 /// The paths matching `pattern`, in natural order (empty when none do).
+/// Any component may hold `*`, `?` or `[…]`; a `**` component matches any
+/// number of directories (`'logs/**/*.gz'`, as ALB and CloudFront deliver
+/// their objects). Symbolic links to directories are not descended by `**`
+/// (no loops), nor hidden directories unless the pattern names them.
 pub fn expand(pattern: &str) -> std::io::Result<Vec<PathBuf>> {
     let p = Path::new(pattern);
-    let (dir, name) = match (p.parent(), p.file_name()) {
-        (Some(d), Some(n)) if !d.as_os_str().is_empty() => (d.to_path_buf(), n.to_string_lossy().into_owned()),
-        (_, Some(n)) => (PathBuf::from("."), n.to_string_lossy().into_owned()),
-        _ => return Ok(Vec::new()),
-    };
-    let mut out: Vec<PathBuf> = Vec::new();
-    for entry in std::fs::read_dir(&dir)? {
+    let mut base = PathBuf::new();
+    let mut comps: Vec<String> = Vec::new();
+    for c in p.components() {
+        let text = c.as_os_str().to_string_lossy().into_owned();
+        if comps.is_empty() && !has_magic(&text) {
+            base.push(c.as_os_str());
+        } else {
+            comps.push(text);
+        }
+    }
+    let mut out = Vec::new();
+    if comps.is_empty() {
+        return Ok(out);
+    }
+    walk(&base, &comps, 0, &mut out)?;
+    out.sort_by(|a, b| natural(&a.to_string_lossy(), &b.to_string_lossy()));
+    out.dedup();
+    Ok(out)
+}
+
+/// Deepest `**` descent.
+const MAX_DEPTH: usize = 64;
+
+/// Match `comps` below `dir` (empty: the current directory).
+fn walk(dir: &Path, comps: &[String], depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let Some((first, rest)) = comps.split_first() else { return Ok(()) };
+    let read = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    if first == "**" {
+        // Zero directories, then each subdirectory with `**` still ahead.
+        walk(dir, rest, depth, out)?;
+        if depth >= MAX_DEPTH {
+            return Ok(());
+        }
+        let Ok(entries) = std::fs::read_dir(read) else { return Ok(()) };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && !name.as_encoded_bytes().starts_with(b".") {
+                walk(&dir.join(&name), comps, depth + 1, out)?;
+            }
+        }
+        return Ok(());
+    }
+    if !has_magic(first) {
+        let next = dir.join(first);
+        if rest.is_empty() {
+            if next.exists() {
+                out.push(next);
+            }
+            return Ok(());
+        }
+        return walk(&next, rest, depth, out);
+    }
+    // A directory that is missing or unreadable matches nothing (no match
+    // at all is reported by the caller, naming the pattern).
+    let Ok(entries) = std::fs::read_dir(read) else { return Ok(()) };
+    for entry in entries {
         let entry = entry?;
         // Names are OS strings, not always UTF-8: match their bytes and
         // keep them as they are, so every matched file can be opened.
         let file = entry.file_name();
         let bytes = file.as_encoded_bytes();
-        if bytes.starts_with(b".") && !name.starts_with('.') {
+        if bytes.starts_with(b".") && !first.starts_with('.') {
             continue;
         }
-        if matches(name.as_bytes(), bytes) {
-            out.push(if p.parent().is_some_and(|d| !d.as_os_str().is_empty()) {
-                dir.join(&file)
-            } else {
-                PathBuf::from(&file)
-            });
+        if !matches(first.as_bytes(), bytes) {
+            continue;
+        }
+        let path = dir.join(&file);
+        if rest.is_empty() {
+            out.push(path);
+        } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            walk(&path, rest, depth, out)?;
         }
     }
-    out.sort_by(|a, b| natural(&a.to_string_lossy(), &b.to_string_lossy()));
-    Ok(out)
+    Ok(())
 }
 
 /// Shell-style match of a whole name: `*` (any bytes, `/` included), `?`,
@@ -148,6 +203,23 @@ mod tests {
         assert!(!matches(b"access.log*", b"error.log"));
         assert!(matches(b"a?c", b"abc") && !matches(b"a?c", b"ac"));
         assert!(matches(b"log.[0-9]", b"log.7") && !matches(b"log.[!0-9]", b"log.7"));
+    }
+
+    #[test]
+    fn components_and_double_star() {
+        let d = tempfile::tempdir().unwrap();
+        for f in ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz", "logs/c.gz", "logs/x.txt", "logs/.hidden/d.gz"] {
+            let p = d.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let root = d.path().to_str().unwrap();
+        let rel = |v: Vec<PathBuf>| -> Vec<String> {
+            v.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_string_lossy().into_owned()).collect()
+        };
+        assert_eq!(rel(expand(&format!("{root}/logs/**/*.gz")).unwrap()), ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz", "logs/c.gz"]);
+        assert_eq!(rel(expand(&format!("{root}/logs/2024/*/1?/*.gz")).unwrap()), ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz"]);
+        assert!(expand(&format!("{root}/nothing/**/*.gz")).unwrap().is_empty());
     }
 
     #[test]

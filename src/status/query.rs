@@ -31,7 +31,7 @@ pub fn parse_query(s: &str) -> Result<Query, QueryError> {
         return Ok(Query::Class(c));
     }
     match t.parse::<u32>() {
-        Ok(n) if (100..=999).contains(&n) => Ok(Query::Code(n)),
+        Ok(n) if (100..=999).contains(&n) || n == 0 => Ok(Query::Code(n)),
         _ => Err(QueryError(s.to_string())),
     }
 }

@@ -34,6 +34,7 @@ macro_rules! code {
 /// Every known code, sorted by number.
 #[rustfmt::skip]
 pub static REGISTRY: &[Code] = &[
+    code!(0, "No Response", Unofficial, Client, Backoff, NONE, "proxy and CDN logs: CloudFront `000`, ALB/ELB, Caddy, Envoy, HAProxy", "No HTTP response was sent: the client went away or the connection was reset before an answer, or the traffic was not HTTP (TCP proxying). Logged by proxies and CDNs as 0 or 000; not a status a client ever receives."),
     code!(100, "Continue", Iana, Nobody, Done, NONE, "RFC 9110 §15.2.1", "Interim answer to `Expect: 100-continue`: the headers are acceptable, so the client may send the body."),
     code!(101, "Switching Protocols", Iana, Nobody, Done, &["Upgrade"], "RFC 9110 §15.2.2", "The server agrees to change protocol on this connection as the client asked in Upgrade (for example to WebSocket)."),
     code!(102, "Processing", WebDav, Nobody, Done, NONE, "RFC 2518 §10.1 (removed from WebDAV in RFC 4918)", "Interim keep-alive for a long WebDAV operation: work continues, no final answer yet. Deprecated."),
