@@ -96,6 +96,25 @@ for c in "${cases[@]}"; do
   fi
 done
 
+# Issue 15: JSON lines (nginx escape=json) of the same real-shaped traffic,
+# about the same bytes: time per byte against the combined file, one thread
+# and all cores, alternated.
+JSON="$DIR/real-100M.json"
+[ -s "$JSON" ] || "$GEN" 100M --seed 1 --real --per-day 35000 --json > "$JSON"
+cat "$JSON" "$REAL" > /dev/null
+jc=(); jj=(); cc=(); cj=()
+for _ in $(seq "$RUNS"); do
+  cc+=("$(secs "$BIN" "$REAL" -q -j1)"); jj+=("$(secs "$BIN" "$JSON" -q -j1)")
+  cj+=("$(secs "$BIN" "$REAL" -q)"); jc+=("$(secs "$BIN" "$JSON" -q)")
+done
+per() { echo "($1/$(stat -c %s "$2"))/($3/$(stat -c %s "$4"))" | bc -l; }
+printf '== JSON lines vs combined, same traffic (%s vs %s bytes; median of %s)
+' "$(stat -c %s "$JSON")" "$(stat -c %s "$REAL")" "$RUNS"
+printf '  -j1:       json %7.3f s  combined %7.3f s  time per byte json/combined %.2fx
+' "$(med "${jj[@]}")" "$(med "${cc[@]}")" "$(per "$(med "${jj[@]}")" "$JSON" "$(med "${cc[@]}")" "$REAL")"
+printf '  all cores: json %7.3f s  combined %7.3f s  time per byte json/combined %.2fx
+' "$(med "${jc[@]}")" "$(med "${cj[@]}")" "$(per "$(med "${jc[@]}")" "$JSON" "$(med "${cj[@]}")" "$REAL")"
+
 if command -v goaccess >/dev/null; then
   # goaccess runs at tens of thousands of lines/s: time it on a 20 MB slice.
   SLICE="$DIR/slice-20M.log"
