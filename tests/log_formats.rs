@@ -119,11 +119,57 @@ fn w3c_honours_each_header_and_refuses_a_file_without_one() {
 fn a_mix_of_formats_in_one_file_is_counted_as_format_mismatch() {
     let env = Env::new();
     let json = std::fs::read_to_string(fixture("nginx.json")).unwrap();
-    let combined = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/access.log")).unwrap();
+    let combined =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/access.log")).unwrap();
     let mix: String = json.lines().chain(combined.lines().take(3)).map(|l| format!("{l}\n")).collect();
     let log = env.write("mix.log", mix);
     let out = logstat().arg(&log).args(["-r", "malformed", "-f", "csv"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("format json") && err.contains("12 of 15"), "{err}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).matches(",format-mismatch,").count(), 3);
+}
+
+mod hostile {
+    use logstat::format::presets::{NAMES, preset};
+    use logstat::parse::detect::with_columns;
+    use logstat::parse::parse_line;
+    use proptest::prelude::*;
+
+    /// Every fixture line, cut and flipped anywhere, through every preset
+    /// (W3C with CloudFront's and IIS's columns): a record or a reason,
+    /// never a panic, and a record's text fields lie within the line.
+    fn lines() -> Vec<Vec<u8>> {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/formats");
+        let mut v = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let data = std::fs::read(e.unwrap().path()).unwrap();
+            v.extend(data.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+        }
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn mutated_lines_never_panic(pick in 0usize..1000, cut in 0usize..2000, at in 0usize..2000, byte in prop::sample::select(vec![b'"', b'{', b'}', b'[', b']', b'\\', b':', b',', b' ', b'\t', b'-', b'0', 0xff])) {
+            let all = lines();
+            let mut line = all[pick % all.len()].clone();
+            if !line.is_empty() {
+                let i = at % line.len();
+                line[i] = byte;
+            }
+            line.truncate(cut.min(line.len()));
+            let heads = std::fs::read(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/formats/cloudfront.log")).unwrap();
+            let mut formats: Vec<_> = NAMES.iter().filter_map(|n| preset(n)).collect();
+            formats.push(with_columns(preset("w3c").unwrap(), &heads).unwrap());
+            for f in &formats {
+                if let Ok(r) = parse_line(f, &line) {
+                    let range = line.as_ptr_range();
+                    for field in [r.client, r.user, r.request, r.target, r.referrer, r.user_agent, r.vhost, r.protocol] {
+                        prop_assert!(field.is_empty() || field == b"-" || field == b"/" || range.contains(&field.as_ptr()), "{} {:?}", f.name, String::from_utf8_lossy(field));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -217,8 +217,14 @@ mod tests {
         let rel = |v: Vec<PathBuf>| -> Vec<String> {
             v.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_string_lossy().into_owned()).collect()
         };
-        assert_eq!(rel(expand(&format!("{root}/logs/**/*.gz")).unwrap()), ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz", "logs/c.gz"]);
-        assert_eq!(rel(expand(&format!("{root}/logs/2024/*/1?/*.gz")).unwrap()), ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz"]);
+        assert_eq!(
+            rel(expand(&format!("{root}/logs/**/*.gz")).unwrap()),
+            ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz", "logs/c.gz"]
+        );
+        assert_eq!(
+            rel(expand(&format!("{root}/logs/2024/*/1?/*.gz")).unwrap()),
+            ["logs/2024/10/10/a.gz", "logs/2024/10/11/b.gz"]
+        );
         assert!(expand(&format!("{root}/nothing/**/*.gz")).unwrap().is_empty());
     }
 
