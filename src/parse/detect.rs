@@ -51,7 +51,10 @@ fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
 pub fn detect(head: &[u8], whole: bool) -> Detection {
     let mut best: Option<Detection> = None;
     for name in NAMES.iter().filter(|n| **n != "iis") {
-        let Some(format) = with_columns(preset(name).expect("preset"), head) else { continue };
+        // W3C columns from the sample's header only: `head` may be a whole
+        // mapped file (the caller fills in every header once W3C is chosen).
+        let sample = &head[..head.len().min(SAMPLE_BYTES)];
+        let Some(format) = with_columns(preset(name).expect("preset"), sample) else { continue };
         let d = score(format, head, whole);
         if best.as_ref().is_none_or(|b| d.fit > b.fit) {
             best = Some(d);

@@ -106,33 +106,14 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     if line.first().is_none_or(|&b| b == b' ' || b == b'\t') && line.iter().all(|&b| b == b' ' || b == b'\t') {
         return Err(bad(Reason::Blank, None));
     }
-    match &fmt.syntax {
-        Syntax::Template => {}
-        Syntax::Json(k) => return json::parse(k, line),
-        Syntax::W3c(c) => return w3c::parse(c, line),
-        Syntax::Alb => return aws::parse(line, false),
-        Syntax::Elb => return aws::parse(line, true),
-        Syntax::Haproxy => return haproxy::parse(line),
+    if !matches!(fmt.syntax, Syntax::Template) {
+        return parse_special(fmt, line);
     }
     let mut rec = Record::empty();
     if !fmt.method_known {
         rec.method = Some(b"-");
     }
-    let mut pos = 0;
-    if !fmt.head.is_empty() {
-        pos = parse_head(fmt, line, &mut rec)?;
-    }
-    if fmt.head.is_empty()
-        && line.first() != Some(&b'[')
-        && matches!(fmt.ops().first(), Some(Op::Lit(l)) if l.first() == Some(&b'['))
-    {
-        // One tag before a bracketed time (Ambassador's `ACCESS [2024-…`).
-        if let Some(sp) = line.iter().take(32).position(|&b| b == b' ')
-            && line.get(sp + 1) == Some(&b'[')
-        {
-            pos = sp + 1;
-        }
-    }
+    let mut pos = if !fmt.head.is_empty() { parse_head(fmt, line, &mut rec)? } else { tag_before_bracket(fmt, line) };
     let mut ops = fmt.ops().iter();
     while let Some(op) = ops.next() {
         match op {
@@ -167,6 +148,33 @@ pub fn parse_line<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Mal
     }
     rec.rest = &line[pos..];
     Ok(rec)
+}
+
+/// The formats with a grammar of their own.
+#[inline(never)]
+fn parse_special<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
+    match &fmt.syntax {
+        Syntax::Json(k) => json::parse(k, line),
+        Syntax::W3c(c) => w3c::parse(c, line),
+        Syntax::Alb => aws::parse(line, false),
+        Syntax::Elb => aws::parse(line, true),
+        Syntax::Haproxy => haproxy::parse(line),
+        Syntax::Template => unreachable!("templates are parsed by parse_line"),
+    }
+}
+
+/// Where a headless template starting with `[` begins: after one tag
+/// before the bracketed time (Ambassador's `ACCESS [2024-…`), else 0.
+#[cold]
+fn tag_before_bracket(fmt: &LogFormat, line: &[u8]) -> usize {
+    if line.first() != Some(&b'[')
+        && matches!(fmt.ops().first(), Some(Op::Lit(l)) if l.first() == Some(&b'['))
+        && let Some(sp) = line.iter().take(32).position(|&b| b == b' ')
+        && line.get(sp + 1) == Some(&b'[')
+    {
+        return sp + 1;
+    }
+    0
 }
 
 /// An empty quoted field written as a bare `-` (Traefik writes its empty
