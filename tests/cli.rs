@@ -69,7 +69,7 @@ fn odd_valid_lines_all_parse_with_their_values() {
     for want in [
         "444,No Response,4xx,1,",
         "499,Client Closed Request,4xx,1,",
-        "0,unregistered,other,1,",
+        "0,No Response,other,1,",
         "520,Web Server Returned an Unknown Error,5xx,1,",
         "299,unregistered,2xx,1,",
         "-,(no status),other,1,",

@@ -139,3 +139,22 @@ fn filters_apply_and_the_fleet_queries_run() {
     logstat().arg(&log).args(["-f", "parquet", "-r", "summary", "-o"]).arg(&dir).assert().code(2);
     logstat().arg(&log).args(["-f", "parquet", "-r", "records"]).assert().code(2);
 }
+
+#[test]
+fn load_balancer_records_keep_the_host_and_the_backend_status() {
+    let alb = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/formats/alb.log");
+    let env = Env::new();
+    let dir = env.path("out");
+    stdout_of(logstat().arg(&alb).args(["-q", "-r", "records", "-f", "parquet", "-o"]).arg(&dir), 0);
+    let f = dir.join("records.parquet").display().to_string();
+    // The status the client saw, and the target's (none where the target
+    // was not reached): 8 rows, 2 of them 500s from the load balancer.
+    let Some(rows) = duckdb(&format!(
+        "select host, status, coalesce(upstream_status::varchar, 'null'), count(*) from '{f}' group by all order by all"
+    )) else {
+        return;
+    };
+    assert_eq!(rows, ["www.example.com|200|200|4", "www.example.com|404|404|2", "www.example.com|500|null|2"]);
+    let types = duckdb(&format!("select column_name, column_type from (describe select * from '{f}')")).unwrap();
+    assert!(types.contains(&"upstream_status|INTEGER".to_string()) && types.contains(&"host|VARCHAR".to_string()));
+}

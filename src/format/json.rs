@@ -51,10 +51,12 @@ pub enum Slot {
     UpstreamMillis,
     /// Request size in bytes.
     RequestLength,
+    /// The backend's status (the last of an nginx list).
+    UpstreamStatus,
 }
 
 /// Number of slots.
-pub const SLOTS: usize = 19;
+pub const SLOTS: usize = 20;
 
 impl Slot {
     /// Index into per-slot arrays.
@@ -81,6 +83,7 @@ impl Slot {
             }
             Slot::Upstream | Slot::UpstreamMillis => Field::UpstreamTime,
             Slot::RequestLength => Field::RequestLength,
+            Slot::UpstreamStatus => Field::OpaqueList,
         }
     }
 }
@@ -161,6 +164,8 @@ const DEFAULT: &[(&str, Slot)] = &[
     ("request_length", Slot::RequestLength),
     ("bytes_read", Slot::RequestLength),
     ("bytes_received", Slot::RequestLength),
+    ("upstream_status", Slot::UpstreamStatus),
+    ("OriginStatus", Slot::UpstreamStatus),
 ];
 
 /// The names `--json-field` accepts, with their slots.
@@ -183,6 +188,7 @@ pub const NAMES: &[(&str, Slot)] = &[
     ("upstream_time", Slot::Upstream),
     ("upstream_time_ms", Slot::UpstreamMillis),
     ("request_length", Slot::RequestLength),
+    ("upstream_status", Slot::UpstreamStatus),
 ];
 
 /// Key paths and the slot each fills, with a rank (lower wins when a line

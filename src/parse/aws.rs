@@ -102,7 +102,8 @@ pub fn parse(line: &[u8], classic: bool) -> Result<Record<'_>, Malformed> {
     };
     rec.upstream_time_us = tgt;
     rec.status = parse_status(t.next(Some(Field::Status))?).ok_or(bad(Reason::BadStatus, Some(Field::Status)))?;
-    let _target_status = t.next(Some(Field::Status))?;
+    let target_status = t.next(Some(Field::Status))?;
+    rec.upstream_status = parse_status(target_status).flatten();
     let received = t.next(Some(Field::RequestLength))?;
     rec.request_length = parse_bytes(received).filter(|_| received != b"-");
     rec.bytes = parse_bytes(t.next(Some(Field::Bytes))?).ok_or(bad(Reason::BadBytes, Some(Field::Bytes)))?;

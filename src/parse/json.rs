@@ -294,6 +294,11 @@ pub fn parse<'a>(keys: &Keys, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
     } else {
         None
     };
+    if let Some(v) = get(Slot::UpstreamStatus) {
+        // nginx logs one per upstream tried (`502, 200`): the last answered.
+        let last = v.rsplit(|&b| b == b',' || b == b' ' || b == b':').find(|t| !t.is_empty()).unwrap_or(v);
+        rec.upstream_status = parse_status(last).flatten();
+    }
     if let Some(v) = get(Slot::RequestLength) {
         rec.request_length = parse_bytes(v).filter(|_| v != b"-");
     }

@@ -40,6 +40,9 @@ pub struct Record<'a> {
     pub upstream_time_us: Option<u64>,
     /// `$request_length` / `%I`, when logged.
     pub request_length: Option<u64>,
+    /// The status the backend answered, where a proxy logs it beside its
+    /// own (ALB/ELB `target_status_code`); `None` when not logged or `-`.
+    pub upstream_status: Option<u32>,
 }
 
 impl Record<'_> {
@@ -63,6 +66,7 @@ impl Record<'_> {
             request_time_us: None,
             upstream_time_us: None,
             request_length: None,
+            upstream_status: None,
         }
     }
 }

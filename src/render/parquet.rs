@@ -51,10 +51,12 @@ const SCHEMA: &str = "message records {
   REQUIRED BYTE_ARRAY user_agent (UTF8);
   OPTIONAL DOUBLE request_time_ms;
   OPTIONAL DOUBLE upstream_time_ms;
+  REQUIRED BYTE_ARRAY host (UTF8);
+  OPTIONAL INT32 upstream_status;
 }";
 
 /// Text columns, in schema order after their numeric neighbours.
-const TEXTS: usize = 10;
+const TEXTS: usize = 11;
 
 /// Encodes each record as a row (see the module docs).
 pub struct ParquetRecords;
@@ -120,6 +122,8 @@ impl ParquetRecords {
         put_text(out, r.user_agent);
         put_opt(out, r.request_time_us.map(|u| u as i64));
         put_opt(out, r.upstream_time_us.map(|u| u as i64));
+        put_text(out, r.vhost);
+        put_opt(out, r.upstream_status.map(|s| s as i64));
     }
 }
 
@@ -166,6 +170,8 @@ struct Columns {
     rt_def: Vec<i16>,
     ut: Vec<f64>,
     ut_def: Vec<i16>,
+    ups: Vec<i32>,
+    ups_def: Vec<i16>,
     rows: usize,
 }
 
@@ -257,7 +263,9 @@ impl ParquetFile {
         // (time, status, bytes, durations): on text they cost a comparison
         // and a UTF-8 check per value and rarely prune anything.
         let mut props = WriterProperties::builder();
-        for c in ["file", "ip", "user", "method", "path", "protocol", "class", "route", "referrer", "user_agent"] {
+        for c in
+            ["file", "ip", "user", "method", "path", "protocol", "class", "route", "referrer", "user_agent", "host"]
+        {
             props = props.set_column_statistics_enabled(ColumnPath::from(c), EnabledStatistics::None);
         }
         let props = props
@@ -323,6 +331,8 @@ impl ParquetFile {
         texts[9] = r.text()?;
         let rt = r.opt()?;
         let ut = r.opt()?;
+        texts[10] = r.text()?;
+        let ups = r.opt()?;
         for (col, t) in c.text.iter_mut().zip(texts) {
             col.push(t);
         }
@@ -345,6 +355,10 @@ impl ParquetFile {
         if let Some(us) = ut {
             c.ut.push(us as f64 / 1000.0);
         }
+        c.ups_def.push(ups.is_some() as i16);
+        if let Some(s) = ups {
+            c.ups.push(s as i32);
+        }
         c.rows += 1;
         Some(())
     }
@@ -358,7 +372,7 @@ impl ParquetFile {
         }
         let c = std::mem::take(&mut self.cols);
         let mut text = c.text.into_iter();
-        let mut t = || Data::Text(text.next().expect("ten text columns"));
+        let mut t = || Data::Text(text.next().expect("eleven text columns"));
         // Schema order.
         let jobs = vec![
             t(),
@@ -378,6 +392,8 @@ impl ParquetFile {
             t(),
             Data::F64(c.rt, Some(c.rt_def)),
             Data::F64(c.ut, Some(c.ut_def)),
+            t(),
+            Data::I32(c.ups, Some(c.ups_def)),
         ];
         let descr = self.descr.clone();
         let props = self.props.clone();

@@ -11,7 +11,7 @@ use crate::zone::Zone;
 use std::fmt::Write as _;
 
 /// Columns, in contract order; new columns go at the end.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 20] = [
     "file",
     "line",
     "time",
@@ -30,6 +30,8 @@ pub const COLUMNS: [&str; 18] = [
     "request",
     "request_time",
     "upstream_time",
+    "host",
+    "upstream_status",
 ];
 
 /// The typed fields of one record, in [`COLUMNS`] order, borrowing from
@@ -41,8 +43,8 @@ pub fn fields<'a>(
     line: u64,
     r: &'a Record,
     zone: &Zone,
-) -> [(&'static str, Field<'a>); 18] {
-    let Scratch { route: route_buf, time, status, rt, ut } = sc;
+) -> [(&'static str, Field<'a>); 20] {
+    let Scratch { route: route_buf, time, status, rt, ut, ups } = sc;
     let route: &[u8] = match r.method {
         Some(_) => {
             route::normalize(r.target, route_buf);
@@ -60,6 +62,10 @@ pub fn fields<'a>(
     }
     seconds(r.request_time_us, rt);
     seconds(r.upstream_time_us, ut);
+    ups.clear();
+    if let Some(s) = r.upstream_status {
+        let _ = write!(ups, "{s}");
+    }
     [
         ("file", Field::Str(file)),
         ("line", Field::Num(line)),
@@ -79,6 +85,8 @@ pub fn fields<'a>(
         ("request", Field::Bytes(r.request)),
         ("request_time", if rt.is_empty() { Field::Dash } else { Field::Raw(rt) }),
         ("upstream_time", if ut.is_empty() { Field::Dash } else { Field::Raw(ut) }),
+        ("host", Field::Bytes(r.vhost)),
+        ("upstream_status", if ups.is_empty() { Field::Null } else { Field::Raw(ups) }),
     ]
 }
 
@@ -90,6 +98,7 @@ pub struct Scratch {
     status: String,
     rt: String,
     ut: String,
+    ups: String,
 }
 
 /// Microseconds as seconds with three decimals (`0.120`), as nginx logs them.
