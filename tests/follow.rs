@@ -283,8 +283,11 @@ fn soak() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("access.log");
     std::fs::write(&p, "").unwrap();
-    let (child, _err) = start(&p, &["--interval", "1s"]);
+    let (mut child, _err) = start(&p, &["--interval", "1s"]);
     let pid = child.id();
+    // Read the rows as they come (a full pipe would stop logstat).
+    let stdout = child.stdout.take().unwrap();
+    let rows = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap());
     let t0 = Instant::now();
     let (mut sent, mut i, mut rotations) = (0u64, 0usize, 0);
     let mut samples = Vec::new();
@@ -328,8 +331,9 @@ fn soak() {
         }
     }
     std::thread::sleep(Duration::from_secs(2));
-    let (code, out) = stop(child);
+    let (code, _) = stop(child);
     assert_eq!(code, 0);
+    let out = rows.join().unwrap();
     let s = sums(&out);
     eprintln!(
         "soak: {sent} lines sent in {:.0} s, {} counted, {rotations} rotations",
