@@ -13,10 +13,12 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
     let mut rest = bytes;
     while !rest.is_empty() {
         // Fast path: a run of printable ASCII.
-        let run = rest.iter().position(|&b| !(0x20..0x7f).contains(&b)).unwrap_or(rest.len());
+        let run = printable_run(rest);
         if run > 0 {
-            // SAFETY-free: printable ASCII is valid UTF-8.
-            out.push_str(std::str::from_utf8(&rest[..run]).unwrap_or_default());
+            // SAFETY: every byte of the run is printable ASCII (0x20..0x7f),
+            // which is valid UTF-8; validating it again cost 5% of a
+            // Parquet export.
+            out.push_str(unsafe { std::str::from_utf8_unchecked(&rest[..run]) });
             rest = &rest[run..];
             continue;
         }
@@ -39,6 +41,27 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
         let _ = write!(out, "\\x{b:02x}");
         rest = &rest[1..];
     }
+}
+
+/// Length of the run of printable ASCII (0x20..0x7f) at the start of `b`,
+/// eight bytes at a time.
+#[inline]
+fn printable_run(b: &[u8]) -> usize {
+    const LO: u64 = 0x2020_2020_2020_2020;
+    const ONE: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let v = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        // A byte below 0x20, or at or above 0x7f (0x7f + 1 sets the high bit).
+        let low = v.wrapping_sub(LO) & !v & HI;
+        let high = (v.wrapping_add(ONE) | v) & HI;
+        if low | high != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..].iter().position(|&c| !(0x20..0x7f).contains(&c)).unwrap_or(b.len() - i)
 }
 
 /// Characters that reorder or hide text without showing themselves:
@@ -84,6 +107,20 @@ pub fn clip(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn printable_runs_match_a_byte_loop() {
+        let mut v: Vec<u8> = (0u8..=255).collect();
+        v.extend(b"plain ascii text, long enough for several words~".iter());
+        for start in 0..v.len() {
+            for end in start..v.len().min(start + 40) {
+                let s = &v[start..end];
+                let slow = s.iter().position(|&c| !(0x20..0x7f).contains(&c)).unwrap_or(s.len());
+                assert_eq!(super::printable_run(s), slow, "{s:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

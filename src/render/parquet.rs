@@ -210,8 +210,9 @@ fn encode(
     Ok((bytes::Bytes::from(sink.into_inner()?), close))
 }
 
-/// Reads the rows [`ParquetRecords`] encoded and writes the file.
-pub struct ParquetFile {
+/// Reads the rows [`ParquetRecords`] encoded and writes the file (on the
+/// writer thread of [`ParquetFile`]).
+struct Encoder {
     descr: Arc<SchemaDescriptor>,
     props: WriterPropertiesPtr,
     tmp: PathBuf,
@@ -252,9 +253,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl ParquetFile {
+impl Encoder {
     /// Start `path` (written as a temporary file beside it until [`finish`](Self::finish)).
-    pub fn create(path: PathBuf) -> std::io::Result<ParquetFile> {
+    fn create(path: PathBuf) -> std::io::Result<Encoder> {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
         let file = File::create(&tmp)?;
@@ -285,7 +286,7 @@ impl ParquetFile {
         let props = Arc::new(props);
         let descr = Arc::new(SchemaDescriptor::new(schema.clone()));
         let writer = SerializedFileWriter::new(file, schema, props.clone()).map_err(perr)?;
-        Ok(ParquetFile {
+        Ok(Encoder {
             descr,
             props,
             tmp,
@@ -414,7 +415,7 @@ impl ParquetFile {
 
     /// Write the last row group, close the file, sync and rename it into
     /// place; on failure, remove the temporary file.
-    pub fn finish(mut self) -> std::io::Result<()> {
+    fn finish(mut self) -> std::io::Result<()> {
         let res = (|| {
             if let Some(e) = self.error.take() {
                 return Err(e);
@@ -433,7 +434,7 @@ impl ParquetFile {
     }
 }
 
-impl Write for ParquetFile {
+impl Write for Encoder {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.pending.is_empty() {
             // The usual case: whole rows, read straight from the buffer.
@@ -460,5 +461,91 @@ impl Write for ParquetFile {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// What the engine hands the writer thread.
+enum Msg {
+    /// Encoded rows, in file order.
+    Rows(Vec<u8>),
+    /// The input is complete: write the last row group and rename.
+    Finish,
+}
+
+/// `DIR/records.parquet` being written: rows go to a writer thread that
+/// gathers them into columns and encodes each row group (its columns in
+/// parallel), so the engine parses the next batch meanwhile. If the run
+/// ends without [`finish`](Self::finish), the temporary file is removed.
+pub struct ParquetFile {
+    tx: Option<std::sync::mpsc::SyncSender<Msg>>,
+    worker: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl ParquetFile {
+    /// Start `path` (written as a temporary file beside it until [`finish`](Self::finish)).
+    pub fn create(path: PathBuf) -> std::io::Result<ParquetFile> {
+        let mut enc = Encoder::create(path)?;
+        // Two batches in flight at most: memory stays bounded.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(2);
+        let worker = std::thread::Builder::new().name("parquet".into()).spawn(move || {
+            for m in rx {
+                match m {
+                    Msg::Rows(b) => {
+                        if let Err(e) = enc.write_all(&b) {
+                            let _ = std::fs::remove_file(&enc.tmp);
+                            return Err(e);
+                        }
+                    }
+                    Msg::Finish => return enc.finish(),
+                }
+            }
+            // Dropped unfinished (the run failed): no partial file.
+            let _ = std::fs::remove_file(&enc.tmp);
+            Ok(())
+        })?;
+        Ok(ParquetFile { tx: Some(tx), worker: Some(worker) })
+    }
+
+    /// The writer thread's result (it has stopped, or is told to stop).
+    fn join(&mut self) -> std::io::Result<()> {
+        self.tx = None;
+        match self.worker.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(std::io::Error::other("the Parquet writer thread panicked")),
+            None => Ok(()),
+        }
+    }
+
+    /// Write the last row group, close the file, sync and rename it into
+    /// place; on failure, remove the temporary file.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if let Some(tx) = &self.tx
+            && tx.send(Msg::Finish).is_err()
+        {
+            // The writer stopped on an error: that error.
+            return self.join();
+        }
+        self.join()
+    }
+}
+
+impl Write for ParquetFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let sent = self.tx.as_ref().map(|tx| tx.send(Msg::Rows(buf.to_vec())));
+        match sent {
+            Some(Ok(())) => Ok(buf.len()),
+            // The writer stopped on an error: report it (never as a closed pipe).
+            _ => Err(self.join().err().unwrap_or_else(|| std::io::Error::other("the Parquet writer has stopped"))),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for ParquetFile {
+    fn drop(&mut self) {
+        let _ = self.join();
     }
 }
