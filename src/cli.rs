@@ -86,7 +86,7 @@ pub struct Cli {
 
     /// Log format: auto (detect per input from its first lines), a preset
     /// (combined, common, vcombined, main, nginx_timed, upstreaminfo,
-    /// common_with_vhost; traefik (CLF), envoy, json (nginx escape=json,
+    /// common_with_vhost; traefik (CLF), envoy, istio, json (nginx escape=json,
     /// Caddy, Traefik, Envoy, ingress), alb, elb, haproxy, w3c (IIS,
     /// CloudFront: columns from each file's #Fields: header), iis (headerless,
     /// IIS's default fields)), 'nginx:<log_format string>' pasted from

@@ -22,6 +22,7 @@ const FIXTURES: &[(&str, &str, u64, u64, &str)] = &[
     ("iis.log", "w3c", 12, 4, "200:4,404:2,500:2"),
     ("haproxy.log", "haproxy", 8, 0, "200:4,404:2,500:2"),
     ("envoy.log", "envoy", 9, 0, "0:1,200:4,404:2,500:2"),
+    ("istio.log", "istio", 8, 0, "200:4,404:2,500:2"),
     ("traefik.log", "traefik", 8, 0, "200:4,404:2,500:2"),
 ];
 
@@ -172,4 +173,27 @@ mod hostile {
             }
         }
     }
+}
+
+#[test]
+fn compressed_objects_in_a_tree_by_a_quoted_glob() {
+    use std::io::Write;
+    let env = Env::new();
+    let alb = std::fs::read(fixture("alb.log")).unwrap();
+    for day in ["2024/10/10", "2024/10/11"] {
+        let dir = env.path(&format!("AWSLogs/123/elasticloadbalancing/us-east-2/{day}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&alb).unwrap();
+        std::fs::write(dir.join("obj.log.gz"), gz.finish().unwrap()).unwrap();
+    }
+    let pattern = format!("{}/AWSLogs/**/*.gz", env.dir.path().display());
+    let out = logstat().arg(&pattern).args(["-r", "files,summary", "-f", "json"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("format alb (8 of 8").count(), 2, "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = v.to_string();
+    assert!(text.contains("\"parsed\"") && text.contains("16"), "{text}");
+    assert!(text.contains("alb (gzip)"), "{text}");
 }

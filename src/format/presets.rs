@@ -30,7 +30,7 @@ fn combined_plus(tail: &str) -> Vec<Item> {
 }
 
 /// Names accepted by `--log-format`, most specific first (detection order).
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 16] = [
     "upstreaminfo",
     "nginx_timed",
     "main",
@@ -39,6 +39,7 @@ pub const NAMES: [&str; 15] = [
     "combined",
     "common_with_vhost",
     "common",
+    "istio",
     "envoy",
     "json",
     "alb",
@@ -81,6 +82,48 @@ pub fn preset(name: &str) -> Option<LogFormat> {
                 lit(" "),
                 f(Opaque),
                 lit(" "),
+                f(RequestLength),
+                lit(" "),
+                f(Bytes),
+                lit(" "),
+                f(Duration(super::Unit::Millis)),
+                lit(" "),
+                f(Opaque),
+                lit(" \""),
+                f(Opaque),
+                lit("\" \""),
+                f(UserAgent),
+                lit("\" \""),
+                f(Opaque),
+                lit("\" \""),
+                f(Host),
+                lit("\" \""),
+                f(Opaque),
+                lit("\""),
+            ],
+        ),
+        // Istio's default: Envoy's with response details, termination
+        // details and the transport failure after the flags, and upstream
+        // cluster, addresses, SNI and route name after the upstream host
+        // (accepted as trailing fields).
+        "istio" => (
+            vec![],
+            vec![
+                lit("["),
+                f(TimeIso8601),
+                lit("] \""),
+                f(Request),
+                lit("\" "),
+                f(Status),
+                lit(" "),
+                f(Opaque),
+                lit(" "),
+                f(Opaque),
+                lit(" "),
+                f(Opaque),
+                lit(" \""),
+                f(Opaque),
+                lit("\" "),
                 f(RequestLength),
                 lit(" "),
                 f(Bytes),
