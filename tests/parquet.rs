@@ -158,3 +158,31 @@ fn load_balancer_records_keep_the_host_and_the_backend_status() {
     let types = duckdb(&format!("select column_name, column_type from (describe select * from '{f}')")).unwrap();
     assert!(types.contains(&"upstream_status|INTEGER".to_string()) && types.contains(&"host|VARCHAR".to_string()));
 }
+
+#[test]
+fn with_who_each_row_names_its_agent_as_the_agents_report_does() {
+    let env = Env::new();
+    let log = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/access.log");
+    let dir = env.path("out");
+    stdout_of(logstat().arg(&log).args(["-q", "--who", "-r", "records", "-f", "parquet", "-o"]).arg(&dir), 0);
+    let f = dir.join("records.parquet").display().to_string();
+    let Some(got) =
+        duckdb(&format!("select agent_family, agent_category, count(*) from '{f}' group by all order by all"))
+    else {
+        return;
+    };
+    let csv = csv_rows(&stdout_of(logstat().arg(&log).args(["-q", "-f", "csv", "-r", "agents"]), 0));
+    let (fam, cat, req) = {
+        let h = &csv[0];
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap_or_else(|| panic!("{n} in {h:?}"));
+        (col("agent"), col("category"), col("requests"))
+    };
+    let mut want: Vec<String> = csv[1..].iter().map(|r| format!("{}|{}|{}", r[fam], r[cat], r[req])).collect();
+    want.sort();
+    assert_eq!(got, want);
+    // Without --who the columns are there, null.
+    let dir2 = env.path("out2");
+    stdout_of(logstat().arg(&log).args(["-q", "-r", "records", "-f", "parquet", "-o"]).arg(&dir2), 0);
+    let f2 = dir2.join("records.parquet").display().to_string();
+    assert_eq!(duckdb(&format!("select count(agent_family), count(*) from '{f2}'")).unwrap(), ["0|600"]);
+}

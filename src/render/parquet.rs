@@ -53,13 +53,27 @@ const SCHEMA: &str = "message records {
   OPTIONAL DOUBLE upstream_time_ms;
   REQUIRED BYTE_ARRAY host (UTF8);
   OPTIONAL INT32 upstream_status;
+  OPTIONAL BYTE_ARRAY agent_family (UTF8);
+  OPTIONAL BYTE_ARRAY agent_category (UTF8);
 }";
 
 /// Text columns, in schema order after their numeric neighbours.
 const TEXTS: usize = 11;
 
-/// Encodes each record as a row (see the module docs).
-pub struct ParquetRecords;
+/// Encodes each record as a row (see the module docs). With `agents`
+/// (`--who`), each user agent's family and category (as the agents report
+/// names them) fill `agent_family` and `agent_category`; otherwise they are
+/// null.
+pub struct ParquetRecords {
+    /// Classify user agents.
+    pub agents: bool,
+}
+
+/// Distinct user agents classified per worker before its cache starts
+/// again (hostile input cannot grow it).
+const AGENT_CACHE: usize = 16_384;
+
+type AgentCache = hashbrown::HashMap<Box<[u8]>, (Box<str>, &'static str)>;
 
 /// Append escaped text, length first; `tmp` is reused (no allocation per
 /// field once grown).
@@ -73,6 +87,8 @@ fn put_text(out: &mut Vec<u8>, tmp: &mut String, bytes: &[u8]) {
 thread_local! {
     /// A worker's route and text buffers, reused from record to record.
     static SCRATCH: std::cell::RefCell<(Vec<u8>, String)> = const { std::cell::RefCell::new((Vec::new(), String::new())) };
+    /// A worker's classified agents.
+    static AGENTS: std::cell::RefCell<AgentCache> = std::cell::RefCell::new(AgentCache::new());
 }
 
 fn put_opt(out: &mut Vec<u8>, v: Option<i64>) {
@@ -124,6 +140,24 @@ impl ParquetRecords {
         put_opt(out, r.upstream_time_us.map(|u| u as i64));
         put_text(out, r.vhost);
         put_opt(out, r.upstream_status.map(|s| s as i64));
+        if !self.agents {
+            out.extend_from_slice(&[0, 0]);
+            return;
+        }
+        AGENTS.with_borrow_mut(|cache| {
+            if cache.len() >= AGENT_CACHE && !cache.contains_key(r.user_agent) {
+                cache.clear();
+            }
+            if !cache.contains_key(r.user_agent) {
+                let a = crate::agent::classify(r.user_agent);
+                cache.insert(r.user_agent.into(), (a.family, a.category.name()));
+            }
+            let (family, category) = &cache[r.user_agent];
+            out.push(1);
+            put_text(out, family.as_bytes());
+            out.push(1);
+            put_text(out, category.as_bytes());
+        });
     }
 }
 
@@ -172,12 +206,16 @@ struct Columns {
     ut_def: Vec<i16>,
     ups: Vec<i32>,
     ups_def: Vec<i16>,
+    family: TextCol,
+    category: TextCol,
+    agent_def: Vec<i16>,
     rows: usize,
 }
 
 /// One column's values for a row group.
 enum Data {
     Text(TextCol),
+    OptText(TextCol, Vec<i16>),
     I64(Vec<i64>, Option<Vec<i16>>),
     I32(Vec<i32>, Option<Vec<i16>>),
     F64(Vec<f64>, Option<Vec<i16>>),
@@ -194,6 +232,9 @@ fn encode(
     match (&mut cw, data) {
         (ColumnWriter::ByteArrayColumnWriter(w), Data::Text(t)) => {
             w.write_batch(&t.values(), None, None)?;
+        }
+        (ColumnWriter::ByteArrayColumnWriter(w), Data::OptText(t, d)) => {
+            w.write_batch(&t.values(), Some(&d), None)?;
         }
         (ColumnWriter::Int64ColumnWriter(w), Data::I64(v, d)) => {
             w.write_batch(&v, d.as_deref(), None)?;
@@ -244,6 +285,12 @@ impl<'a> Reader<'a> {
     fn text(&mut self) -> Option<&'a [u8]> {
         let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
         self.take(n)
+    }
+    fn opt_text(&mut self) -> Option<Option<&'a [u8]>> {
+        match self.take(1)?[0] {
+            0 => Some(None),
+            _ => Some(Some(self.text()?)),
+        }
     }
     fn opt(&mut self) -> Option<Option<i64>> {
         match self.take(1)?[0] {
@@ -334,6 +381,8 @@ impl Encoder {
         let ut = r.opt()?;
         texts[10] = r.text()?;
         let ups = r.opt()?;
+        let family = r.opt_text()?;
+        let category = r.opt_text()?;
         for (col, t) in c.text.iter_mut().zip(texts) {
             col.push(t);
         }
@@ -359,6 +408,11 @@ impl Encoder {
         c.ups_def.push(ups.is_some() as i16);
         if let Some(s) = ups {
             c.ups.push(s as i32);
+        }
+        c.agent_def.push(family.is_some() as i16);
+        if let (Some(f), Some(k)) = (family, category) {
+            c.family.push(f);
+            c.category.push(k);
         }
         c.rows += 1;
         Some(())
@@ -395,6 +449,8 @@ impl Encoder {
             Data::F64(c.ut, Some(c.ut_def)),
             t(),
             Data::I32(c.ups, Some(c.ups_def)),
+            Data::OptText(c.family, c.agent_def.clone()),
+            Data::OptText(c.category, c.agent_def),
         ];
         let descr = self.descr.clone();
         let props = self.props.clone();
