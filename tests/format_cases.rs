@@ -66,29 +66,9 @@ const NOT_IN_RECORD: &[&str] = &[
     "alb_type",
 ];
 
-/// `%XX` and (W3C) `+` decoded, as the agents report shows a user agent.
+/// A W3C-encoded agent decoded as the agents report reads it.
 fn decode(v: &[u8]) -> String {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < v.len() {
-        match v[i] {
-            b'%' if i + 2 < v.len() => {
-                let h = std::str::from_utf8(&v[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
-                match h {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&logstat::agent::decode_w3c(v).unwrap_or_else(|| v.to_vec())).into_owned()
 }
 
 fn unix(rfc3339: &str) -> i64 {

@@ -90,9 +90,10 @@ pub struct Agent {
 pub const MAX_FAMILY: usize = 40;
 
 /// A W3C log's user agent with its spaces encoded (IIS writes `+`,
-/// CloudFront `%20`), decoded; other agents as they are. Only agents
-/// without a space are touched: a real agent with spaces is never encoded.
-fn decode_w3c(ua: &[u8]) -> Option<Vec<u8>> {
+/// CloudFront `%20`), decoded (`None`: not encoded, use it as it is). Only
+/// agents without a space are touched: a real agent with spaces is never
+/// encoded.
+pub fn decode_w3c(ua: &[u8]) -> Option<Vec<u8>> {
     if memchr::memchr(b' ', ua).is_some()
         || (memchr::memmem::find(ua, b"%20").is_none() && memchr::memchr(b'+', ua).is_none())
     {

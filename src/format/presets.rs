@@ -22,6 +22,23 @@ fn combined_body() -> Vec<Item> {
     b
 }
 
+/// Envoy's default access-log format; with `istio`, the three fields Istio
+/// adds after `%RESPONSE_FLAGS%`.
+fn envoy_body(istio: bool) -> Vec<Item> {
+    let mut b = vec![lit("["), f(TimeIso8601), lit("] \""), f(Request), lit("\" "), f(Status), lit(" "), f(Opaque)];
+    if istio {
+        b.extend([lit(" "), f(Opaque), lit(" "), f(Opaque), lit(" \""), f(Opaque), lit("\" ")]);
+    } else {
+        b.push(lit(" "));
+    }
+    b.extend([f(RequestLength), lit(" "), f(Bytes), lit(" "), f(Duration(super::Unit::Millis)), lit(" "), f(Opaque)]);
+    for (i, field) in [Opaque, UserAgent, Opaque, Host, Opaque].into_iter().enumerate() {
+        b.extend([lit(if i == 0 { " \"" } else { "\" \"" }), f(field)]);
+    }
+    b.push(lit("\""));
+    b
+}
+
 /// `combined` followed by more nginx variables.
 fn combined_plus(tail: &str) -> Vec<Item> {
     let mut b = combined_body();
@@ -70,80 +87,12 @@ pub fn preset(name: &str) -> Option<LogFormat> {
         // %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION%
         // %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%"
         // "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%"`.
-        "envoy" => (
-            vec![],
-            vec![
-                lit("["),
-                f(TimeIso8601),
-                lit("] \""),
-                f(Request),
-                lit("\" "),
-                f(Status),
-                lit(" "),
-                f(Opaque),
-                lit(" "),
-                f(RequestLength),
-                lit(" "),
-                f(Bytes),
-                lit(" "),
-                f(Duration(super::Unit::Millis)),
-                lit(" "),
-                f(Opaque),
-                lit(" \""),
-                f(Opaque),
-                lit("\" \""),
-                f(UserAgent),
-                lit("\" \""),
-                f(Opaque),
-                lit("\" \""),
-                f(Host),
-                lit("\" \""),
-                f(Opaque),
-                lit("\""),
-            ],
-        ),
+        "envoy" => (vec![], envoy_body(false)),
         // Istio's default: Envoy's with response details, termination
         // details and the transport failure after the flags, and upstream
         // cluster, addresses, SNI and route name after the upstream host
         // (accepted as trailing fields).
-        "istio" => (
-            vec![],
-            vec![
-                lit("["),
-                f(TimeIso8601),
-                lit("] \""),
-                f(Request),
-                lit("\" "),
-                f(Status),
-                lit(" "),
-                f(Opaque),
-                lit(" "),
-                f(Opaque),
-                lit(" "),
-                f(Opaque),
-                lit(" \""),
-                f(Opaque),
-                lit("\" "),
-                f(RequestLength),
-                lit(" "),
-                f(Bytes),
-                lit(" "),
-                f(Duration(super::Unit::Millis)),
-                lit(" "),
-                f(Opaque),
-                lit(" \""),
-                f(Opaque),
-                lit("\" \""),
-                f(UserAgent),
-                lit("\" \""),
-                f(Opaque),
-                lit("\" \""),
-                f(Host),
-                lit("\" \""),
-                f(Opaque),
-                lit("\""),
-            ],
-        ),
+        "istio" => (vec![], envoy_body(true)),
         // Traefik's CLF: combined + ` <requests> "<router>" "<backend URL>" <duration>ms`.
         "traefik" => {
             let mut b = combined_body();
