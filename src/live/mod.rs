@@ -226,6 +226,7 @@ pub fn follow(set: &Settings, opts: &Options) -> std::io::Result<bool> {
         push_bounded(&mut state.notes, n);
     }
     let (mut out, mut buf, mut changes) = (Vec::new(), vec![0u8; 1 << 16], Vec::new());
+    let mut last_error: Vec<Option<String>> = vec![None; files.len()];
     let mut tick_start = Instant::now();
     let mut next = tick_start + set.interval;
     let result = loop {
@@ -237,31 +238,23 @@ pub fn follow(set: &Settings, opts: &Options) -> std::io::Result<bool> {
         for (i, f) in files.iter_mut().enumerate() {
             changes.clear();
             out.clear();
-            if let Err(e) = f.read(&mut out, &mut buf, &mut changes) {
-                let note = format!("{}: {e}", names[i]);
-                view.note(&note, false);
-                push_bounded(&mut state.notes, note);
+            match f.read(&mut out, &mut buf, &mut changes) {
+                // Said once, not on every wake; again if it changes.
+                Err(e) if last_error[i].as_ref() != Some(&e.to_string()) => {
+                    let note = format!("{}: {e}", names[i]);
+                    view.note(&note, false);
+                    push_bounded(&mut state.notes, note);
+                    last_error[i] = Some(e.to_string());
+                }
+                Err(_) => {}
+                Ok(()) => last_error[i] = None,
             }
             if let Err(e) = live.feed(i, &out, &mut |n| detected(&mut notes, n)) {
                 fatal = Some(e);
                 break;
             }
             for c in &changes {
-                let note = match c {
-                    Change::Rotated => format!(
-                        "{}: rotated; the old file was read to its end, the new one is followed from its start",
-                        names[i]
-                    ),
-                    Change::Truncated { was } => {
-                        format!("{}: truncated (copytruncate) after {was} bytes; followed from its start", names[i])
-                    }
-                    Change::Gone => format!("{}: moved or deleted; still reading the open file", names[i]),
-                    Change::Overlong => format!(
-                        "{}: a line longer than {} MiB was cut; counted as malformed",
-                        names[i],
-                        crate::stats::MAX_LINE_BYTES >> 20
-                    ),
-                };
+                let note = change_note(&names[i], c);
                 view.note(&note, set.quiet);
                 push_bounded(&mut state.notes, note);
             }
@@ -283,30 +276,7 @@ pub fn follow(set: &Settings, opts: &Options) -> std::io::Result<bool> {
             let seconds = now.duration_since(tick_start).as_secs_f64();
             tick_start = now;
             state.zone = live.zone();
-            let mut s = live.take();
-            s.forget_positions();
-            state.last = Interval::of(&s, jiff::Timestamp::now().as_millisecond(), seconds);
-            for t in &set.fail_if {
-                if let (Some(shown), _) = t.check(&s) {
-                    state.crossed = true;
-                    let at = jiff::Timestamp::now().strftime("%H:%M:%S").to_string();
-                    let msg = format!("{at} --fail-if '{}' crossed: {shown}", t.text);
-                    view.alert(&msg);
-                    push_bounded(&mut state.alerts, msg);
-                }
-            }
-            state.rates.push_back((now, state.last.requests, seconds));
-            while state.rates.front().is_some_and(|r| now.duration_since(r.0) > RATES) {
-                state.rates.pop_front();
-            }
-            let mut recent = s.clone();
-            recent.bound(RECENT_CAP, crate::stats::who::Limits { clients: RECENT_CAP });
-            state.recent.push_back((now, recent));
-            while state.recent.front().is_some_and(|r| now.duration_since(r.0) > RECENT) {
-                state.recent.pop_front();
-            }
-            state.total.merge(s);
-            state.total.bound(opts.max_routes, crate::stats::who::Limits { clients: opts.max_clients });
+            state.close_interval(live.take(), now, seconds, &set.fail_if, view.as_mut(), opts);
             if let Err(e) = view.interval(&state, opts) {
                 break Err(e);
             }
@@ -336,6 +306,64 @@ pub fn follow(set: &Settings, opts: &Options) -> std::io::Result<bool> {
     let crossed = state.crossed;
     view.close(&state)?;
     result.map(|()| crossed)
+}
+
+/// What happened to a followed file, as a notice.
+fn change_note(name: &str, c: &Change) -> String {
+    match c {
+        Change::Rotated => {
+            format!("{name}: rotated; the old file was read to its end, the new one is followed from its start")
+        }
+        Change::Truncated { was } => {
+            format!("{name}: truncated (copytruncate) after {was} bytes; followed from its start")
+        }
+        Change::Gone => format!("{name}: moved or deleted; still reading the open file"),
+        Change::Overlong => {
+            format!(
+                "{name}: a line longer than {} MiB was cut; counted as malformed",
+                crate::stats::MAX_LINE_BYTES >> 20
+            )
+        }
+    }
+}
+
+impl State {
+    /// An interval ended at `now` after `seconds` with the counts `s`:
+    /// check the thresholds on it, then fold it into the rates, the recent
+    /// minute and the running total (each bounded).
+    fn close_interval(
+        &mut self,
+        mut s: Stats,
+        now: Instant,
+        seconds: f64,
+        fail_if: &[Threshold],
+        view: &mut dyn View,
+        opts: &Options,
+    ) {
+        s.forget_positions();
+        self.last = Interval::of(&s, jiff::Timestamp::now().as_millisecond(), seconds);
+        for t in fail_if {
+            if let (Some(shown), _) = t.check(&s) {
+                self.crossed = true;
+                let at = jiff::Timestamp::now().strftime("%H:%M:%S").to_string();
+                let msg = format!("{at} --fail-if '{}' crossed: {shown}", t.text);
+                view.alert(&msg);
+                push_bounded(&mut self.alerts, msg);
+            }
+        }
+        self.rates.push_back((now, self.last.requests, seconds));
+        while self.rates.front().is_some_and(|r| now.duration_since(r.0) > RATES) {
+            self.rates.pop_front();
+        }
+        let mut recent = s.clone();
+        recent.bound(RECENT_CAP, crate::stats::who::Limits { clients: RECENT_CAP });
+        self.recent.push_back((now, recent));
+        while self.recent.front().is_some_and(|r| now.duration_since(r.0) > RECENT) {
+            self.recent.pop_front();
+        }
+        self.total.merge(s);
+        self.total.bound(opts.max_routes, crate::stats::who::Limits { clients: opts.max_clients });
+    }
 }
 
 /// A format chosen, as a notice.
