@@ -155,24 +155,23 @@ fn lines(state: &State, opts: &Options, top: usize, interval: Duration, width: u
     v.push(total);
     let recent = state.recent(opts.window);
     let req = recent.requests();
-    let mut status = vec![styled("status     ", Style::Bold)];
+    let mut status = vec![styled("status 1m  ", Style::Bold)];
     for c in Class::ALL {
         let n = recent.in_class(c);
         status.push(plain(" "));
         status.push(styled(format!("{} {:.1}%", c.name(), percent(n, req)), tone(c, n)));
         status.push(plain("  "));
     }
-    status.push(styled(format!("  last minute: {} requests", thousands(req)), Style::Dim));
+    status.push(styled(format!(" of {}", thousands(req)), Style::Dim));
     v.push(status);
     let h = latency(&recent);
     v.push(match (h.quantile(5_000), h.quantile(9_900)) {
         (Some(p50), Some(p99)) => vec![
-            styled("latency    ", Style::Bold),
+            styled("latency 1m ", Style::Bold),
             plain(format!(" p50 {} ms   p99 {} ms", ms(p50), ms(p99))),
-            styled("   last minute", Style::Dim),
         ],
         _ => vec![
-            styled("latency    ", Style::Bold),
+            styled("latency 1m ", Style::Bold),
             styled(" not logged (or no requests in the last minute)", Style::Dim),
         ],
     });
