@@ -328,6 +328,7 @@ fn follow(cfg: &Config, f: &crate::config::Follow) -> Result<u8, AppError> {
         fail_if: cfg.out.fail_if.clone(),
         top: cfg.out.top.unwrap_or(10),
         quiet: cfg.out.quiet,
+        poll: std::env::var_os("LOGSTAT_FOLLOW_POLL").is_some_and(|v| v == "1"),
     };
     let mut opts = cfg.engine.clone();
     opts.reference = jiff::Timestamp::now().as_second();

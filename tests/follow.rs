@@ -35,7 +35,13 @@ fn lines(from: usize, n: usize, bad: usize) -> String {
 /// Start `logstat --follow` on `file` with `args`; wait for its notice
 /// that the file is open (stderr), return the child and its stderr lines.
 fn start(file: &Path, args: &[&str]) -> (Child, mpsc::Receiver<String>) {
+    start_with(file, args, &[])
+}
+
+/// [`start`] with environment variables.
+fn start_with(file: &Path, args: &[&str], envs: &[(&str, &str)]) -> (Child, mpsc::Receiver<String>) {
     let mut child = Command::new(bin())
+        .envs(envs.iter().copied())
         .arg("--follow")
         .arg(file)
         .args(args)
@@ -124,6 +130,31 @@ fn rows_add_up_to_every_appended_line_across_rename_and_copytruncate() {
     assert!(out.lines().count() > 5, "one row per interval: {out}");
     let header = out.lines().next().unwrap();
     assert!(header.starts_with("time,requests,1xx,2xx,3xx,4xx,5xx,bytes,other,failures,p50_ms,p99_ms"), "{header}");
+}
+
+#[test]
+fn polling_where_inotify_is_missing_counts_the_same_and_idles() {
+    for envs in [&[("LOGSTAT_FOLLOW_POLL", "1")][..], &[][..]] {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("access.log");
+        append(&p, &lines(0, 10, 1000));
+        let (child, _err) = start_with(&p, &["--interval", "200ms"], envs);
+        append(&p, &lines(100, 40, 9));
+        std::thread::sleep(SETTLE);
+        std::fs::rename(&p, d.path().join("access.log.1")).unwrap();
+        append(&p, &lines(200, 30, 9));
+        std::thread::sleep(SETTLE);
+        // Nothing appended for two seconds: sleeping, not spinning.
+        let (_, cpu0) = usage(child.id());
+        std::thread::sleep(Duration::from_secs(2));
+        let (_, cpu1) = usage(child.id());
+        assert!(cpu1 - cpu0 < 0.2, "{envs:?}: {:.2} s of CPU while idle", cpu1 - cpu0);
+        let (code, out) = stop(child);
+        assert_eq!(code, 0);
+        let s = sums(&out);
+        let bad = (100..140).chain(200..230).filter(|i| i % 9 == 0).count() as u64;
+        assert_eq!((s["lines"], s["malformed"]), (70, bad), "{envs:?}: {out}");
+    }
 }
 
 #[test]

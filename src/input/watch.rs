@@ -28,6 +28,15 @@ impl Watch {
     /// Watch `dirs` (each followed file's directory) with inotify; when
     /// that fails (no inotify, limits reached), fall back to polling.
     pub fn new(dirs: &[PathBuf]) -> Watch {
+        Watch::with(dirs, true)
+    }
+
+    /// [`Watch::new`], or polling only when `inotify` is false (a test
+    /// knob: `LOGSTAT_FOLLOW_POLL=1`).
+    pub fn with(dirs: &[PathBuf], inotify: bool) -> Watch {
+        if !inotify {
+            return Watch { inotify: None };
+        }
         // SAFETY: plain syscall; the descriptor is owned below.
         let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
         if fd < 0 {

@@ -54,6 +54,8 @@ pub struct Settings {
     pub top: usize,
     /// No notices on stderr (format chosen, rotations).
     pub quiet: bool,
+    /// Poll instead of inotify (test knob `LOGSTAT_FOLLOW_POLL=1`).
+    pub poll: bool,
 }
 
 /// One interval's numbers: a row of the stream.
@@ -203,7 +205,7 @@ pub fn follow(set: &Settings, opts: &Options) -> std::io::Result<bool> {
         d.dedup();
         d
     };
-    let watch = Watch::new(&dirs);
+    let watch = Watch::with(&dirs, !set.poll);
     signals::install();
     let mut view: Box<dyn View> = match set.mode {
         Mode::Screen => Box::new(screen::Screen::open(set)?),
