@@ -45,7 +45,6 @@ const NOT_IN_RECORD: &[&str] = &[
     "frontend",
     "backend",
     "server",
-    "termination_state",
     "Tq",
     "Tw",
     "Tc",
@@ -55,7 +54,6 @@ const NOT_IN_RECORD: &[&str] = &[
     "router",
     "backend_url",
     "request_count",
-    "response_flags",
     "upstream_host",
     "user",
     "uri",
@@ -141,6 +139,7 @@ fn every_format_case_agrees_or_is_listed_with_its_reason() {
                             continue;
                         }
                         "uri_stem" => Value::from(target.clone()),
+                        "response_flags" | "termination_state" => Value::from(s(r.flags)),
                         "time_local" | "accept_date" => {
                             // HAProxy's accept date has milliseconds and no zone: UTC.
                             let v = v.as_str().unwrap();

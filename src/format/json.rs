@@ -53,10 +53,12 @@ pub enum Slot {
     RequestLength,
     /// The backend's status (the last of an nginx list).
     UpstreamStatus,
+    /// How the request ended (Envoy response flags).
+    Flags,
 }
 
 /// Number of slots.
-pub const SLOTS: usize = 20;
+pub const SLOTS: usize = 21;
 
 impl Slot {
     /// Index into per-slot arrays.
@@ -84,6 +86,7 @@ impl Slot {
             Slot::Upstream | Slot::UpstreamMillis => Field::UpstreamTime,
             Slot::RequestLength => Field::RequestLength,
             Slot::UpstreamStatus => Field::OpaqueList,
+            Slot::Flags => Field::Flags,
         }
     }
 }
@@ -166,6 +169,7 @@ const DEFAULT: &[(&str, Slot)] = &[
     ("bytes_received", Slot::RequestLength),
     ("upstream_status", Slot::UpstreamStatus),
     ("OriginStatus", Slot::UpstreamStatus),
+    ("response_flags", Slot::Flags),
 ];
 
 /// The names `--json-field` accepts, with their slots.

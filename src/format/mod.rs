@@ -50,6 +50,9 @@ pub enum Field {
     RequestLength,
     /// `$upstream_response_time`: a list like `0.002, 0.118 : 0.010` (summed) or `-`.
     UpstreamTime,
+    /// A proxy's flags for how the request ended (Envoy `%RESPONSE_FLAGS%`,
+    /// HAProxy's termination state): kept in records.
+    Flags,
     /// Any other variable: matched and skipped.
     Opaque,
     /// Any other list-valued variable (`$upstream_addr`, `$upstream_status`): skipped.
@@ -90,6 +93,7 @@ impl Field {
             Field::Msec => "msec",
             Field::Duration(_) => "request_time",
             Field::UpstreamTime => "upstream_time",
+            Field::Flags => "flags",
             Field::Opaque | Field::OpaqueList => "field",
         }
     }

@@ -25,7 +25,7 @@ fn combined_body() -> Vec<Item> {
 /// Envoy's default access-log format; with `istio`, the three fields Istio
 /// adds after `%RESPONSE_FLAGS%`.
 fn envoy_body(istio: bool) -> Vec<Item> {
-    let mut b = vec![lit("["), f(TimeIso8601), lit("] \""), f(Request), lit("\" "), f(Status), lit(" "), f(Opaque)];
+    let mut b = vec![lit("["), f(TimeIso8601), lit("] \""), f(Request), lit("\" "), f(Status), lit(" "), f(Flags)];
     if istio {
         b.extend([lit(" "), f(Opaque), lit(" "), f(Opaque), lit(" \""), f(Opaque), lit("\" ")]);
     } else {

@@ -166,10 +166,9 @@ fn lines(state: &State, opts: &Options, top: usize, interval: Duration, width: u
     v.push(status);
     let h = latency(&recent);
     v.push(match (h.quantile(5_000), h.quantile(9_900)) {
-        (Some(p50), Some(p99)) => vec![
-            styled("latency 1m ", Style::Bold),
-            plain(format!(" p50 {} ms   p99 {} ms", ms(p50), ms(p99))),
-        ],
+        (Some(p50), Some(p99)) => {
+            vec![styled("latency 1m ", Style::Bold), plain(format!(" p50 {} ms   p99 {} ms", ms(p50), ms(p99)))]
+        }
         _ => vec![
             styled("latency 1m ", Style::Bold),
             styled(" not logged (or no requests in the last minute)", Style::Dim),

@@ -80,6 +80,11 @@ pub fn parse(line: &[u8]) -> Result<Record<'_>, Malformed> {
     let bytes = t.next(Some(Field::Bytes))?;
     rec.bytes =
         parse_bytes(bytes.strip_prefix(b"+").unwrap_or(bytes)).ok_or(bad(Reason::BadBytes, Some(Field::Bytes)))?;
+    // Request and response cookies, then the termination state (`----`, `SC--`).
+    let mut look = Tokens { s: line, i: t.i };
+    if let (Ok(_), Ok(_), Ok(state)) = (look.next(None), look.next(None), look.next(Some(Field::Flags))) {
+        rec.flags = state;
+    }
     // The request is the first quoted value after the counters.
     let q = memchr::memchr(b'"', t.rest()).ok_or(bad(Reason::Mismatch, Some(Field::Request)))?;
     t.i += q;

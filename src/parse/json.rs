@@ -299,6 +299,9 @@ pub fn parse<'a>(keys: &Keys, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
         let last = v.rsplit(|&b| b == b',' || b == b' ' || b == b':').find(|t| !t.is_empty()).unwrap_or(v);
         rec.upstream_status = parse_status(last).flatten();
     }
+    if let Some(v) = get(Slot::Flags).filter(|v| !v.is_empty()) {
+        rec.flags = v;
+    }
     if let Some(v) = get(Slot::RequestLength) {
         rec.request_length = parse_bytes(v).filter(|_| v != b"-");
     }

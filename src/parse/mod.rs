@@ -357,6 +357,7 @@ fn set_field<'a>(rec: &mut Record<'a>, fd: Field, v: &'a [u8]) -> Result<(), Mal
             rec.request_time_us = parse_duration(v, unit).ok_or(bad(Reason::Mismatch, Some(fd)))?
         }
         Field::UpstreamTime => rec.upstream_time_us = parse_upstream(v).ok_or(bad(Reason::Mismatch, Some(fd)))?,
+        Field::Flags => rec.flags = v,
         Field::Opaque | Field::OpaqueList => {}
     }
     Ok(())

@@ -43,6 +43,9 @@ pub struct Record<'a> {
     /// The status the backend answered, where a proxy logs it beside its
     /// own (ALB/ELB `target_status_code`); `None` when not logged or `-`.
     pub upstream_status: Option<u32>,
+    /// How a proxy says the request ended (Envoy response flags such as
+    /// `UF,URX`, HAProxy's termination state such as `SC--`), `-` if none.
+    pub flags: &'a [u8],
 }
 
 impl Record<'_> {
@@ -67,6 +70,7 @@ impl Record<'_> {
             upstream_time_us: None,
             request_length: None,
             upstream_status: None,
+            flags: b"-",
         }
     }
 }

@@ -55,10 +55,11 @@ const SCHEMA: &str = "message records {
   OPTIONAL INT32 upstream_status;
   OPTIONAL BYTE_ARRAY agent_family (UTF8);
   OPTIONAL BYTE_ARRAY agent_category (UTF8);
+  REQUIRED BYTE_ARRAY flags (UTF8);
 }";
 
 /// Text columns, in schema order after their numeric neighbours.
-const TEXTS: usize = 11;
+const TEXTS: usize = 12;
 
 /// Encodes each record as a row (see the module docs). With `agents`
 /// (`--who`), each user agent's family and category (as the agents report
@@ -140,6 +141,7 @@ impl ParquetRecords {
         put_opt(out, r.upstream_time_us.map(|u| u as i64));
         put_text(out, r.vhost);
         put_opt(out, r.upstream_status.map(|s| s as i64));
+        put_text(out, r.flags);
         if !self.agents {
             out.extend_from_slice(&[0, 0]);
             return;
@@ -311,9 +313,22 @@ impl Encoder {
         // (time, status, bytes, durations): on text they cost a comparison
         // and a UTF-8 check per value and rarely prune anything.
         let mut props = WriterProperties::builder();
-        for c in
-            ["file", "ip", "user", "method", "path", "protocol", "class", "route", "referrer", "user_agent", "host"]
-        {
+        for c in [
+            "file",
+            "ip",
+            "user",
+            "method",
+            "path",
+            "protocol",
+            "class",
+            "route",
+            "referrer",
+            "user_agent",
+            "host",
+            "agent_family",
+            "agent_category",
+            "flags",
+        ] {
             props = props.set_column_statistics_enabled(ColumnPath::from(c), EnabledStatistics::None);
         }
         let props = props
@@ -381,6 +396,7 @@ impl Encoder {
         let ut = r.opt()?;
         texts[10] = r.text()?;
         let ups = r.opt()?;
+        texts[11] = r.text()?;
         let family = r.opt_text()?;
         let category = r.opt_text()?;
         for (col, t) in c.text.iter_mut().zip(texts) {
@@ -427,7 +443,7 @@ impl Encoder {
         }
         let c = std::mem::take(&mut self.cols);
         let mut text = c.text.into_iter();
-        let mut t = || Data::Text(text.next().expect("eleven text columns"));
+        let mut t = || Data::Text(text.next().expect("twelve text columns"));
         // Schema order.
         let jobs = vec![
             t(),
@@ -451,6 +467,7 @@ impl Encoder {
             Data::I32(c.ups, Some(c.ups_def)),
             Data::OptText(c.family, c.agent_def.clone()),
             Data::OptText(c.category, c.agent_def),
+            t(),
         ];
         let descr = self.descr.clone();
         let props = self.props.clone();

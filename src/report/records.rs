@@ -11,7 +11,7 @@ use crate::zone::Zone;
 use std::fmt::Write as _;
 
 /// Columns, in contract order; new columns go at the end.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 21] = [
     "file",
     "line",
     "time",
@@ -32,6 +32,7 @@ pub const COLUMNS: [&str; 20] = [
     "upstream_time",
     "host",
     "upstream_status",
+    "flags",
 ];
 
 /// The typed fields of one record, in [`COLUMNS`] order, borrowing from
@@ -43,7 +44,7 @@ pub fn fields<'a>(
     line: u64,
     r: &'a Record,
     zone: &Zone,
-) -> [(&'static str, Field<'a>); 20] {
+) -> [(&'static str, Field<'a>); 21] {
     let Scratch { route: route_buf, time, status, rt, ut, ups } = sc;
     let route: &[u8] = match r.method {
         Some(_) => {
@@ -87,6 +88,7 @@ pub fn fields<'a>(
         ("upstream_time", if ut.is_empty() { Field::Dash } else { Field::Raw(ut) }),
         ("host", Field::Bytes(r.vhost)),
         ("upstream_status", if ups.is_empty() { Field::Null } else { Field::Raw(ups) }),
+        ("flags", Field::Bytes(r.flags)),
     ]
 }
 
