@@ -96,7 +96,7 @@ pub struct Cli {
 
     /// JSON logs whose keys are not the usual ones: NAME=KEY.PATH pairs,
     /// comma-separated, tried before the built-in names
-    /// (status=resp.code,time=@timestamp,user_agent=req.headers.ua[0]).
+    /// (`status=resp.code,time=@timestamp,user_agent=req.headers.ua[0]`).
     /// Names: client, time, request, method, path, protocol, status, bytes,
     /// referrer, user_agent, host, request_time (s), request_time_ms,
     /// request_time_us, request_time_ns, upstream_time (s),
