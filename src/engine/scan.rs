@@ -3,7 +3,7 @@
 
 use crate::filter::Filter;
 use crate::format::LogFormat;
-use crate::parse::{Malformed, Reason, Record, parse_line, route};
+use crate::parse::{Malformed, Reason, Record, parse_into, route};
 use crate::stats::{CountCtx, MAX_LINE_BYTES, Stats};
 use crate::zone::Zone;
 
@@ -88,8 +88,9 @@ impl Scanner {
 
     #[inline(always)]
     fn line<F: FnMut(u64, &Record)>(&mut self, ctx: &ScanCtx, chunk: u32, n: u64, bytes: &[u8], on_record: &mut F) {
-        match parse_bounded(ctx.format, bytes) {
-            Ok(rec) => {
+        let mut rec = Record::empty();
+        match parse_bounded(ctx.format, bytes, &mut rec) {
+            Ok(()) => {
                 // The route once, for the filters and the route table.
                 let key: &[u8] = match rec.method {
                     Some(_) => {
@@ -136,11 +137,11 @@ impl Scanner {
     }
 }
 
-/// `parse_line`, with lines over [`MAX_LINE_BYTES`] rejected unread.
+/// `parse_into`, with lines over [`MAX_LINE_BYTES`] rejected unread.
 #[inline]
-fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8]) -> Result<Record<'a>, Malformed> {
+fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), Malformed> {
     if line.len() > MAX_LINE_BYTES {
         return Err(Malformed { reason: Reason::TooLong, field: None });
     }
-    parse_line(fmt, line)
+    parse_into(fmt, line, rec)
 }

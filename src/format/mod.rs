@@ -192,12 +192,58 @@ pub struct LogFormat {
     pub syntax: Syntax,
     /// Fields a grammar of its own captures (for detection's scoring).
     special_fields: usize,
+    /// Whether the line starts `client ident user [time] "request" status
+    /// bytes` (the CLF family), the first [`CLF_START_OPS`] ops: the parser
+    /// reads that start by straight-line code.
+    pub clf_start: bool,
+    /// Whether ` "referrer" "user agent"` follows that start (combined and
+    /// the formats that extend it), [`COMBINED_OPS`] ops in all.
+    pub combined_start: bool,
+}
+
+/// Ops the CLF-family start covers (see [`LogFormat::clf_start`]).
+pub const CLF_START_OPS: usize = 8;
+/// Ops the combined start covers (see [`LogFormat::combined_start`]).
+pub const COMBINED_OPS: usize = 13;
+
+/// Whether `ops` begin `[%t] "%r" %>s %b` followed by a space or the end.
+fn starts_clf(ops: &[Op]) -> bool {
+    let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
+    let start = [
+        lit("["),
+        Op::Field(Field::TimeLocal, End::Bracket),
+        lit("] \""),
+        Op::Field(Field::Request, End::Quote(Some(b"\" ".to_vec()))),
+        lit("\" "),
+        Op::Field(Field::Status, End::Byte(b' ')),
+        lit(" "),
+        Op::Field(Field::Bytes, End::Byte(b' ')),
+    ];
+    ops.len() >= CLF_START_OPS
+        && ops[..CLF_START_OPS] == start
+        && ops.get(CLF_START_OPS).is_none_or(|o| matches!(o, Op::Lit(l) if l[0] == b' '))
+}
+
+/// Whether `ops` go on after the CLF start with ` "%{Referer}i"
+/// "%{User-Agent}i"`, followed by a space or the end.
+fn starts_combined(ops: &[Op]) -> bool {
+    let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
+    let tail = [
+        lit(" \""),
+        Op::Field(Field::Referer, End::Quote(Some(b"\" \"".to_vec()))),
+        lit("\" \""),
+        Op::Field(Field::UserAgent, End::Quote(Some(b"\"".to_vec()))),
+        lit("\""),
+    ];
+    ops.len() >= COMBINED_OPS
+        && ops[CLF_START_OPS..COMBINED_OPS] == tail
+        && ops.get(COMBINED_OPS).is_none_or(|o| matches!(o, Op::Lit(l) if l[0] == b' '))
 }
 
 impl LogFormat {
     /// A format from its items, compiled into parse operations.
     pub fn new(name: &str, head: Vec<Field>, body: Vec<Item>) -> LogFormat {
-        let ops = body
+        let ops: Vec<Op> = body
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
@@ -225,7 +271,19 @@ impl LogFormat {
             })
             .collect();
         let method_known = body.iter().any(|i| matches!(i, Item::Field(Field::Request | Field::Method)));
-        LogFormat { name: name.to_string(), head, body, ops, method_known, syntax: Syntax::Template, special_fields: 0 }
+        let clf_start = head == [Field::Client, Field::Ident, Field::User] && starts_clf(&ops);
+        let combined_start = clf_start && starts_combined(&ops);
+        LogFormat {
+            name: name.to_string(),
+            head,
+            body,
+            ops,
+            method_known,
+            syntax: Syntax::Template,
+            special_fields: 0,
+            clf_start,
+            combined_start,
+        }
     }
 
     /// A format with a grammar of its own, capturing about `fields` fields.
@@ -238,6 +296,8 @@ impl LogFormat {
             method_known: true,
             syntax,
             special_fields: fields,
+            clf_start: false,
+            combined_start: false,
         }
     }
 

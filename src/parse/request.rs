@@ -2,13 +2,13 @@
 //! protocol, accepting what real traffic sends: no protocol (`GET /`),
 //! targets with spaces, `PRI * HTTP/2.0`, binary probes, `-` and `""`.
 
-use memchr::{memchr, memrchr};
+use memchr::memrchr;
 
 /// (method, target, protocol). The method is `None` unless the first token
 /// is all `A`–`Z`; then target and protocol are `-`.
 pub fn split(req: &[u8]) -> (Option<&[u8]>, &[u8], &[u8]) {
     const NONE: (Option<&[u8]>, &[u8], &[u8]) = (None, b"-", b"-");
-    let (method, rest) = match memchr(b' ', req) {
+    let (method, rest) = match crate::parse::find::find1(req, b' ') {
         Some(sp) => (&req[..sp], &req[sp + 1..]),
         None => (req, &req[req.len()..]),
     };
@@ -18,6 +18,12 @@ pub fn split(req: &[u8]) -> (Option<&[u8]>, &[u8], &[u8]) {
     let rest = trim_start(rest);
     if rest.is_empty() {
         return (Some(method), b"-", b"-");
+    }
+    // Nearly every request ends ` HTTP/x.y`: that space is the last one.
+    let n = rest.len();
+    if n > 9 && rest[n - 9] == b' ' && &rest[n - 8..n - 3] == b"HTTP/" && !rest[n - 3..].contains(&b' ') {
+        let target = trim_end(&rest[..n - 9]);
+        return (Some(method), if target.is_empty() { b"-" } else { target }, &rest[n - 8..]);
     }
     if let Some(sp) = memrchr(b' ', rest) {
         let proto = &rest[sp + 1..];

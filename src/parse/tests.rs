@@ -132,3 +132,55 @@ fn durations_in_every_unit() {
     assert_eq!(parse_upstream(b"-, 0.5"), Some(Some(500_000)));
     assert_eq!(parse_upstream(b"- : -"), Some(None));
 }
+
+/// The straight-line CLF start (`clf::prefix`) and the template
+/// interpreter agree on every line: same record or same refusal. Lines are
+/// real-shaped lines with structural bytes inserted, replaced or cut.
+mod clf_prefix_agrees {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const BASE: &[&str] = &[
+        r#"83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET /a.png?x=1 HTTP/1.1" 200 203023 "http://x/" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36""#,
+        r#"2001:db8::1 - frank [10/Oct/2000:13:55:36 -0700] "POST /api/v1/users/77/orders HTTP/2.0" 499 - "-" "curl/8.0""#,
+        r#"::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 - "-" "-""#,
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET /q\"x HTTP/1.1" 404 12 "-" "a \"b\" c" 0.120 0.118"#,
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "a" "b" "c"x" 5 "r" "b" 7ms"#,
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "" "" 0.1 - "-""#,
+    ];
+    const BYTES: &[u8] = b" []\"\\-09aZ:/+\t.\"\" ";
+
+    fn formats() -> Vec<(LogFormat, LogFormat)> {
+        ["combined", "common", "main", "nginx_timed", "upstreaminfo", "traefik"]
+            .iter()
+            .map(|n| {
+                let fast = preset(n).unwrap();
+                assert!(fast.clf_start, "{n} takes the CLF start");
+                assert_eq!(fast.combined_start, *n != "common", "{n}");
+                let mut slow = fast.clone();
+                slow.clf_start = false;
+                (fast, slow)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+        #[test]
+        fn same_result(base in 0..BASE.len(), edits in proptest::collection::vec((0usize..400, 0usize..BYTES.len(), 0u8..3), 0..4)) {
+            let mut line = BASE[base].as_bytes().to_vec();
+            for (at, b, kind) in edits {
+                let at = at % (line.len() + 1);
+                match kind {
+                    0 => line.insert(at, BYTES[b]),
+                    1 if at < line.len() => line[at] = BYTES[b],
+                    _ => line.truncate(at),
+                }
+            }
+            for (fast, slow) in formats() {
+                prop_assert_eq!(parse_line(&fast, &line), parse_line(&slow, &line), "{}: {}", fast.name, String::from_utf8_lossy(&line));
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The start every CLF-family line shares — `client ident user [time]
+//! "request" status bytes` — read straight through, without the template
+//! interpreter. Formats that begin so (`combined`, `common`, nginx's
+//! `main`, `nginx_timed`, `upstreaminfo`, Traefik's CLF) take this path;
+//! anything unusual on a line (a `[` in the head, a time that is not the
+//! 26-byte CLF form, a status that is not three digits, …) returns `None`
+//! and the line is read again by the general parser, which has the last
+//! word on every field and on the reason for a refusal. So this path only
+//! has to agree with the general one on the lines it accepts
+//! (`tests::clf_prefix_agrees` checks that).
+
+use super::find::find2;
+use super::{Record, closing_quote, request, time::parse_clf};
+
+/// Parse the common start of `line` into `rec`; the position after the
+/// bytes field, or `None` to leave the line to the general parser.
+#[inline]
+pub(super) fn prefix<'a>(line: &'a [u8], rec: &mut Record<'a>) -> Option<usize> {
+    // Three space-ended head fields with no `[` in them, then `[digit`.
+    let s1 = find2(line, b' ', b'[')?;
+    let s2 = s1 + 1 + find2(&line[s1 + 1..], b' ', b'[')?;
+    let s3 = s2 + 1 + find2(&line[s2 + 1..], b' ', b'[')?;
+    if line[s1] != b' ' || line[s2] != b' ' || line[s3] != b' ' {
+        return None;
+    }
+    let t = s3 + 2;
+    // `[` + 26-byte time + `] "`.
+    if line.len() < t + 29 || line[t - 1] != b'[' || !line[t].is_ascii_digit() {
+        return None;
+    }
+    if line[t + 26] != b']' || line[t + 27] != b' ' || line[t + 28] != b'"' {
+        return None;
+    }
+    // A time parse_clf accepts has no `]` in it, so `]` at t + 26 is the
+    // first one, where the general parser ends the field.
+    let time = parse_clf(&line[t..t + 26]).ok()?;
+    let q = t + 29;
+    let stop = closing_quote(line, q, Some(b"\" "))?;
+    if line.get(stop + 1) != Some(&b' ') {
+        return None;
+    }
+    // Three digits and a space, or leave it.
+    let p = stop + 2;
+    let st = line.get(p..p + 4)?;
+    if !(st[0].is_ascii_digit() && st[1].is_ascii_digit() && st[2].is_ascii_digit() && st[3] == b' ') {
+        return None;
+    }
+    let status = (st[0] - b'0') as u32 * 100 + (st[1] - b'0') as u32 * 10 + (st[2] - b'0') as u32;
+    // The size: digits (saturating, as `parse_bytes`) or `-`, up to a space
+    // or the end.
+    let b = p + 4;
+    let mut e = b;
+    let mut bytes = 0u64;
+    while let Some(&d) = line.get(e).filter(|d| d.is_ascii_digit()) {
+        bytes = bytes.saturating_mul(10).saturating_add((d - b'0') as u64);
+        e += 1;
+    }
+    if e == b && line.get(b) == Some(&b'-') {
+        e += 1;
+    }
+    if e == b || line.get(e).is_some_and(|&c| c != b' ') {
+        return None;
+    }
+
+    rec.client = &line[..s1];
+    rec.ident = &line[s1 + 1..s2];
+    rec.user = &line[s2 + 1..s3];
+    rec.time = Some(time);
+    let req = &line[q..stop];
+    rec.request = req;
+    (rec.method, rec.target, rec.protocol) = request::split(req);
+    rec.status = Some(status);
+    rec.bytes = bytes;
+    Some(e)
+}
+
+/// After [`prefix`]: ` "referrer" "user agent"` from `e`; the position after
+/// the closing quote, or `None` to leave the line to the general parser.
+#[inline]
+pub(super) fn agent_tail<'a>(line: &'a [u8], e: usize, rec: &mut Record<'a>) -> Option<usize> {
+    if line.get(e..e + 2) != Some(b" \"") {
+        return None;
+    }
+    let r = e + 2;
+    let r_end = closing_quote(line, r, Some(b"\" \""))?;
+    if line.get(r_end..r_end + 3) != Some(b"\" \"") {
+        return None;
+    }
+    let u = r_end + 3;
+    // Ends at a quote followed by a space or the end, like the general
+    // parser's final literal.
+    let u_end = closing_quote(line, u, Some(b"\""))?;
+    if !(u_end + 1 == line.len() || line[u_end + 1] == b' ') {
+        return None;
+    }
+    rec.referrer = &line[r..r_end];
+    rec.user_agent = &line[u..u_end];
+    Some(u_end + 1)
+}
