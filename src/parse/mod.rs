@@ -153,8 +153,10 @@ pub fn parse_into<'a>(fmt: &LogFormat, line: &'a [u8], rec: &mut Record<'a>) -> 
                     End::Quote(next) => {
                         closing_quote(line, pos, next.as_deref()).ok_or(bad(Reason::UnclosedQuote, Some(*fd)))?
                     }
-                    End::Bracket => pos + find_byte(&line[pos..], b']').ok_or(bad(Reason::BadTimestamp, Some(*fd)))?,
-                    End::Byte(b) => find_byte(&line[pos..], *b).map_or(line.len(), |e| pos + e),
+                    End::Bracket => {
+                        pos + find::find1(&line[pos..], b']').ok_or(bad(Reason::BadTimestamp, Some(*fd)))?
+                    }
+                    End::Byte(b) => find::find1(&line[pos..], *b).map_or(line.len(), |e| pos + e),
                     End::List => list_end(line, pos),
                 };
                 set_field(rec, *fd, &line[pos..stop])?;
@@ -255,18 +257,12 @@ fn starts_with(a: &[u8], b: &[u8]) -> bool {
     a.len() >= b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Position of `b` in a (usually short) field (see [`find`]).
-#[inline(always)]
-fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
-    find::find1(hay, b)
-}
-
 /// The space-separated fields before `[time]`, matched from the right.
 fn parse_head<'a>(fmt: &LogFormat, line: &'a [u8], rec: &mut Record<'a>) -> Result<usize, Malformed> {
     // The time bracket: the first '[' followed by a digit.
     let mut br = None;
     let mut from = 0;
-    while let Some(p) = find_byte(&line[from..], b'[') {
+    while let Some(p) = find::find1(&line[from..], b'[') {
         let p = from + p;
         if line.get(p + 1).is_some_and(u8::is_ascii_digit) {
             br = Some(p);

@@ -19,13 +19,12 @@ pub fn split(req: &[u8]) -> (Option<&[u8]>, &[u8], &[u8]) {
     if rest.is_empty() {
         return (Some(method), b"-", b"-");
     }
-    // Nearly every request ends ` HTTP/x.y`: that space is the last one.
+    // Nearly every request ends ` HTTP/x.y`: that space is the last one,
+    // found without a search.
     let n = rest.len();
-    if n > 9 && rest[n - 9] == b' ' && &rest[n - 8..n - 3] == b"HTTP/" && !rest[n - 3..].contains(&b' ') {
-        let target = trim_end(&rest[..n - 9]);
-        return (Some(method), if target.is_empty() { b"-" } else { target }, &rest[n - 8..]);
-    }
-    if let Some(sp) = memrchr(b' ', rest) {
+    let sp =
+        if n > 9 && rest[n - 9] == b' ' && !rest[n - 8..].contains(&b' ') { Some(n - 9) } else { memrchr(b' ', rest) };
+    if let Some(sp) = sp {
         let proto = &rest[sp + 1..];
         if proto.len() >= 5 && proto[..5].iter().zip(b"HTTP/").all(|(a, b)| a == b) {
             let target = trim_end(&rest[..sp]);
