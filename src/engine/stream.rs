@@ -32,8 +32,10 @@ impl FileCtx<'_> {
         let mut buf = vec![0u8; batch.min(crate::parse::detect::SAMPLE_BYTES)];
         let mut fill = Filler { filled: 0, eof: false, bytes_read: 0, error: None, expect };
         fill.fill(&mut r, &mut buf);
-        if !fill.eof {
-            buf.resize(batch, 0);
+        // Grow by doubling: zeroing a whole batch up front cost more than
+        // reading a small file (8 of 12 ms for 1 MB).
+        while !fill.eof && buf.len() < batch {
+            buf.resize((buf.len() * 2).min(batch), 0);
             fill.fill(&mut r, &mut buf);
         }
         let format = self.choose(&buf[..fill.filled], fill.eof, &buf[..fill.filled]);
