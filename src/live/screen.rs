@@ -188,7 +188,7 @@ fn lines(state: &State, opts: &Options, top: usize, interval: Duration, width: u
         format!("{:<key_w$} {:>10} {:>8} {:>8}", "TOP ROUTES · last minute", "requests", "4xx", "5xx"),
         Style::Bold,
     )]);
-    let rs = routes::sorted(&ctx);
+    let rs = routes::sorted(&ctx, Some(n));
     if rs.is_empty() {
         v.push(vec![styled("(none yet)", Style::Dim)]);
     }

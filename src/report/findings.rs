@@ -45,14 +45,16 @@ pub struct Finding {
 
 /// Routes by how many of a count they hold: at most three, each ≥ 10% of `total`.
 fn top_routes<'a>(ctx: &'a Ctx, total: u64, f: impl Fn(&RouteCounts) -> u64) -> Vec<(String, u64, &'a RouteCounts)> {
-    let mut v: Vec<(&[u8], u64, &RouteCounts)> =
-        ctx.run.stats.routes.iter().map(|(k, rc)| (&k[..], f(rc), rc)).filter(|(_, n, _)| *n > 0).collect();
+    let mut v: Vec<(&[u8], u64, &RouteCounts)> = ctx
+        .run
+        .stats
+        .routes
+        .iter()
+        .map(|(k, rc)| (&k[..], f(rc), rc))
+        .filter(|(_, n, _)| *n > 0 && *n * 10 >= total)
+        .collect();
     v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    v.into_iter()
-        .filter(|(_, n, _)| *n * 10 >= total)
-        .take(3)
-        .map(|(r, n, rc)| (crate::text::escape(r), n, rc))
-        .collect()
+    v.into_iter().take(3).map(|(r, n, rc)| (crate::text::escape(r), n, rc)).collect()
 }
 
 fn looks_like_scanner(route: &str) -> bool {
@@ -152,8 +154,9 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut auth: Vec<(String, u64, u64)> = s
         .routes
         .iter()
-        .map(|(k, rc)| (crate::text::escape(k), rc.code(401), rc.code(403)))
+        .map(|(k, rc)| (k, rc.code(401), rc.code(403)))
         .filter(|(_, a, b)| a + b >= 20 && a * 10 >= a + b && b * 10 >= a + b)
+        .map(|(k, a, b)| (crate::text::escape(k), a, b))
         .collect();
     auth.sort_by(|x, y| (y.1 + y.2).cmp(&(x.1 + x.2)).then(x.0.cmp(&y.0)));
     for (r, a, b) in auth.into_iter().take(3) {
@@ -191,8 +194,8 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut posts: Vec<(String, u64)> = s
         .routes
         .iter()
+        .filter(|(_, rc)| rc.notable[POST_REDIRECT] >= 5)
         .map(|(k, rc)| (crate::text::escape(k), rc.notable[POST_REDIRECT]))
-        .filter(|(_, n)| *n >= 5)
         .collect();
     posts.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     for (r, n) in posts.into_iter().take(3) {

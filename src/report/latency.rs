@@ -81,7 +81,7 @@ pub fn show(ctx: &Ctx, t: &mut View) {
     // 1% of the timed requests (so one odd request does not top the list).
     let timed: u64 = tm.class.iter().map(|h| h.count()).sum();
     let floor = (timed / 100).max(1);
-    let mut slow: Vec<(&[u8], &Hist, u64)> = routes::sorted(ctx)
+    let mut slow: Vec<(&[u8], &Hist, u64)> = routes::sorted(ctx, None)
         .into_iter()
         .filter(|(_, rc)| rc.counts.latency.count() >= floor)
         .filter_map(|(r, rc)| Some((r, &rc.counts.latency, rc.counts.latency.quantile(9_900)?)))

@@ -198,11 +198,7 @@ pub fn hist_rows(
     mut push: impl FnMut(&'static str, Cell, &crate::stats::latency::Hist),
 ) {
     let s = &ctx.run.stats;
-    let mut v = routes::sorted(ctx);
-    if let Some(n) = ctx.top {
-        v.truncate(n);
-    }
-    for (r, rc) in v {
+    for (r, rc) in routes::sorted(ctx, ctx.top) {
         let h = hist(&rc.counts);
         if !h.is_empty() {
             push("route", Cell::bytes(r), h);
@@ -219,6 +215,24 @@ pub fn hist_rows(
             push("window", Cell::Text(z.rfc3339(z.from_wall(wall).0)), h);
         }
     }
+}
+
+/// Sort `v` by `cmp`, keeping only the first `limit` when given: a top 10
+/// of 20 k routes by selection then sorting ten, not sorting all (2 ms).
+/// `cmp` must be a total order (ties broken by a unique key), so the
+/// result is the same as sorting everything and truncating.
+pub fn sort_top<T>(v: &mut Vec<T>, limit: Option<usize>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if let Some(n) = limit
+        && n < v.len()
+    {
+        if n == 0 {
+            v.clear();
+            return;
+        }
+        v.select_nth_unstable_by(n - 1, &cmp);
+        v.truncate(n);
+    }
+    v.sort_unstable_by(cmp);
 }
 
 /// The machine table of a report (not records, which stream).
@@ -270,4 +284,26 @@ pub fn view(kind: Kind, ctx: &Ctx) -> View {
         Kind::Methods => methods::show(ctx, t),
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A top `n` by selection is the first `n` of a full sort.
+        #[test]
+        fn sort_top_is_a_truncated_sort(v in prop::collection::vec((0u8..8, any::<u16>()), 0..300), n in 0usize..320) {
+            let cmp = |a: &(u8, u16), b: &(u8, u16)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            let mut v: Vec<(u8, u16)> = v;
+            v.sort_unstable_by_key(|x| x.1);
+            v.dedup_by_key(|x| x.1);
+            let mut all = v.clone();
+            all.sort_unstable_by(cmp);
+            all.truncate(n);
+            let mut top = v;
+            super::sort_top(&mut top, Some(n), cmp);
+            prop_assert_eq!(top, all);
+        }
+    }
 }

@@ -5,10 +5,11 @@ use crate::stats::RouteCounts;
 use crate::status::Class;
 use crate::units::thousands;
 
-/// Routes sorted by requests descending, then by route bytes.
-pub fn sorted<'a>(ctx: &'a Ctx) -> Vec<(&'a [u8], &'a RouteCounts)> {
+/// Routes sorted by requests descending, then by route bytes; only the
+/// first `limit` when given.
+pub fn sorted<'a>(ctx: &'a Ctx, limit: Option<usize>) -> Vec<(&'a [u8], &'a RouteCounts)> {
     let mut v: Vec<(&[u8], &RouteCounts)> = ctx.run.stats.routes.iter().map(|(k, c)| (&k[..], c)).collect();
-    v.sort_unstable_by(|a, b| b.1.counts.requests.cmp(&a.1.counts.requests).then(a.0.cmp(b.0)));
+    super::sort_top(&mut v, limit, |a, b| b.1.counts.requests.cmp(&a.1.counts.requests).then(a.0.cmp(b.0)));
     v
 }
 
@@ -17,10 +18,7 @@ pub const OTHER: &str = "(other routes)";
 
 /// The table: one row per route (then the pruned routes' row).
 pub fn table(ctx: &Ctx) -> Table {
-    let mut v = sorted(ctx);
-    if let Some(n) = ctx.top {
-        v.truncate(n);
-    }
+    let v = sorted(ctx, ctx.top);
     let mut rows: Vec<Vec<Cell>> = v.into_iter().map(|(r, rc)| counts_row(Cell::bytes(r), &rc.counts)).collect();
     let other = &ctx.run.stats.other_routes.counts;
     if other.requests > 0 {
@@ -31,9 +29,10 @@ pub fn table(ctx: &Ctx) -> Table {
 
 /// The view: the top routes with their 4xx/5xx shares.
 pub fn show(ctx: &Ctx, t: &mut View) {
-    let v = sorted(ctx);
     let top = ctx.top.unwrap_or(10);
-    t.heading(&format!("Top routes ({} distinct)", thousands(v.len() as u64)));
+    let v = sorted(ctx, Some(top));
+    let distinct = ctx.run.stats.routes.len();
+    t.heading(&format!("Top routes ({} distinct)", thousands(distinct as u64)));
     // With a custom --failures set, a fail% column shows its rate too.
     let custom = ctx.failures != "5xx";
     let fail_head = if custom { format!(" {:>7}", "fail%") } else { String::new() };
@@ -49,8 +48,8 @@ pub fn show(ctx: &Ctx, t: &mut View) {
         let class = super::error_tone(c.requests, c.in_class(Class::ClientError), c.in_class(Class::ServerError));
         t.class_line(&line, class);
     }
-    if v.len() > top {
-        t.dim(&format!("  … {} more routes", thousands((v.len() - top) as u64)));
+    if distinct > top {
+        t.dim(&format!("  … {} more routes", thousands((distinct - top) as u64)));
     }
     let s = &ctx.run.stats;
     if s.other_routes.counts.requests > 0 {
