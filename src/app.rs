@@ -461,6 +461,9 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         state::save(path, &run, settings(cfg))?;
     }
     let code = exit_code(&run, crossed);
+    // The process ends once this returns: freeing every route, window and
+    // client one by one took 2 ms of a 60 ms run; the OS takes it whole.
+    std::mem::forget(run);
     // A rotated file's unread tail that was not found is data not counted.
     if gaps > 0 && !cfg.allow_gaps { Ok(EXIT_INPUT) } else { Ok(code) }
 }

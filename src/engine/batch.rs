@@ -128,7 +128,7 @@ impl Workers {
     /// `total` whole.
     pub(super) fn finish(&mut self, ctx: &ScanCtx, total: &mut Stats) {
         for w in self.list.drain(..) {
-            total.merge(w.0.stats);
+            total.absorb(w.0.stats);
         }
         total.bound(ctx.max_routes, ctx.who);
         (self.pending_bytes, self.pending_batches) = (0, 0);

@@ -152,7 +152,7 @@ pub fn run_spans(
             s.line += span.line_base;
         }
         files.push(info);
-        total.merge(stats);
+        total.absorb(stats);
         if let Some(source) = error {
             // What was read before the error is counted; the input is failed.
             notify(Notice::InputFailed(&InputError::Io { path: name, source }));

@@ -65,7 +65,7 @@ impl Windows {
     }
 
     /// Move the bucket being filled into the map.
-    fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         if let Some((k, c)) = self.cur.take() {
             self.put(k, c);
             self.coarsen_auto();
