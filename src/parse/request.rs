@@ -6,6 +6,7 @@ use memchr::memrchr;
 
 /// (method, target, protocol). The method is `None` unless the first token
 /// is all `A`–`Z`; then target and protocol are `-`.
+#[inline(always)]
 pub fn split(req: &[u8]) -> (Option<&[u8]>, &[u8], &[u8]) {
     const NONE: (Option<&[u8]>, &[u8], &[u8]) = (None, b"-", b"-");
     let (method, rest) = match crate::parse::find::find1(req, b' ') {
