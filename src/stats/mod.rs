@@ -401,6 +401,13 @@ impl Stats {
 
     /// Fold `other` into `self`.
     pub fn merge(&mut self, other: Stats) {
+        self.merge_with(other, false);
+    }
+
+    /// [`Stats::merge`]; with `parallel`, a large route table is merged on
+    /// a second thread beside the rest (for the end of a run, which waits
+    /// for it; merging chunk by chunk, the wake-ups cost more than that).
+    fn merge_with(&mut self, other: Stats, parallel: bool) {
         self.lines += other.lines;
         self.parsed += other.parsed;
         self.excluded += other.excluded;
@@ -434,15 +441,15 @@ impl Stats {
         self.other_routes.merge(&other.other_routes);
         self.routes_pruned += other.routes_pruned;
         self.route_error += other.route_error;
-        // The route table and the rest (windows, who) are merged side by
-        // side when both are large: the end of a run waits for them.
+        // At the end of a run, a large route table is merged on a second
+        // thread beside the rest (windows, who).
         let (into, windows, timing, who) = (&mut self.routes, &mut self.windows, &mut self.timing, &mut self.who);
         let rest = || {
             windows.merge(other.windows);
             timing.merge(&other.timing);
             who.merge(other.who);
         };
-        if routes.len() >= PARALLEL_MERGE {
+        if parallel && routes.len() >= PARALLEL_MERGE {
             rayon::join(|| merge_routes(into, routes), rest);
         } else {
             merge_routes(into, routes);
@@ -451,7 +458,8 @@ impl Stats {
         self.chunk_lines.extend(other.chunk_lines);
     }
 
-    /// [`Stats::merge`], or a move when `self` has counted nothing yet:
+    /// [`Stats::merge`] at the end of a run (the route table merged beside
+    /// the rest), or a move when `self` has counted nothing yet:
     /// merging into empty tables re-inserts every route and window (2 ms
     /// on a 100 MB log) to give the same counts. Both sides must come from
     /// `Stats::new` with the same window (the engine's case).
@@ -463,7 +471,7 @@ impl Stats {
             self.samples.sort_unstable_by_key(|a| (a.file, a.chunk, a.line));
             self.samples.truncate(MAX_SAMPLES);
         } else {
-            self.merge(other);
+            self.merge_with(other, true);
         }
     }
 
