@@ -73,10 +73,12 @@ impl Scanner {
     pub fn chunk<F: FnMut(u64, &Record)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], mut on_record: F) -> u64 {
         let mut n = 0u64;
         let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', data) {
+        // Lines are a few hundred bytes: an inline search per line is
+        // cheaper than memchr's iterator (5% of a run).
+        while let Some(len) = crate::parse::find::find1(&data[start..], b'\n') {
             n += 1;
-            self.line(ctx, chunk, n, &data[start..nl], &mut on_record);
-            start = nl + 1;
+            self.line(ctx, chunk, n, &data[start..start + len], &mut on_record);
+            start += len + 1;
         }
         if start < data.len() {
             n += 1;

@@ -6,7 +6,7 @@
 mod aws;
 mod clf;
 pub mod detect;
-mod find;
+pub mod find;
 mod haproxy;
 pub mod json;
 pub mod record;
