@@ -97,6 +97,21 @@ impl GuardedMap {
         self.slot.is_some_and(|i| FAULTED[i].load(Ordering::Acquire))
     }
 
+    /// Map the pages of `part` (a slice of this map) in one call before
+    /// they are read, and ask for `next` to be read ahead meanwhile: page
+    /// faults (one per 64 KiB) were 5% of a one-thread run on a cached
+    /// file. Advice only: a failure (an old kernel, a truncated file)
+    /// leaves the pages to fault in as before.
+    pub fn populate(&self, part: &[u8], next: &[u8]) {
+        use memmap2::Advice;
+        for (p, advice) in [(part, Advice::PopulateRead), (next, Advice::WillNeed)] {
+            let Some(off) = (p.as_ptr() as usize).checked_sub(self.map.as_ptr() as usize) else { continue };
+            if !p.is_empty() && off + p.len() <= self.map.len() {
+                let _ = self.map.advise_range(advice, off, p.len());
+            }
+        }
+    }
+
     /// The file's length now (it may have shrunk since mapping).
     pub fn current_len(&self) -> u64 {
         self.file.metadata().map_or(0, |m| m.len())
