@@ -288,17 +288,15 @@ impl FileCtx<'_> {
         let mut workers = Workers::guarded();
         let (mut lost, mut line0) = (0, self.span.line_base);
         let batches: Vec<&[&[u8]]> = chunks.chunks(BATCH_CHUNKS).collect();
-        let span = |g: Option<&&[&[u8]]>| -> &[u8] {
-            match g.and_then(|g| Some((g.first()?, g.last()?))) {
-                Some((a, z)) => {
-                    let (s, e) = (a.as_ptr() as usize - base, z.as_ptr() as usize - base + z.len());
-                    &whole[s..e]
-                }
-                None => &[],
+        // The bytes a batch's chunks cover (they are consecutive).
+        let span = |g: &[&[u8]]| -> &[u8] {
+            match (g.first(), g.last()) {
+                (Some(a), Some(z)) => &whole[a.as_ptr() as usize - base..z.as_ptr() as usize - base + z.len()],
+                _ => &[],
             }
         };
         for (b, group) in batches.iter().enumerate() {
-            map.populate(span(Some(group)), span(batches.get(b + 1)));
+            map.populate(span(group), span(batches.get(b + 1).copied().unwrap_or_default()));
             let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
             lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, rec)?;
             PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
