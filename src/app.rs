@@ -398,6 +398,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     });
     let parquet_sink = crate::render::parquet::ParquetRecords { agents: cfg.engine.who };
     let mut parquet_file = None;
+    let mut text_out = None;
     let records = match &writer {
         _ if parquet => {
             let dir = cfg.out.output_dir.as_ref().expect("config: parquet needs -o");
@@ -415,7 +416,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
                 None => &mut out,
             };
             sink.write_all(&engine::RecordSink::header(w))?;
-            Some(RecordsOut { sink: w, out: sink })
+            Some(RecordsOut { sink: w, out: text_out.insert(sink) })
         }
         None => None,
     };

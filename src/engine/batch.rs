@@ -179,18 +179,18 @@ fn per_chunk(
         None => Vec::new(),
     };
     let writer = rec.as_ref().map(|(f, _, r)| (*f, r.sink));
-    let parts: Vec<(Stats, Vec<u8>, bool)> = chunks
+    let parts: Vec<(Stats, Option<crate::engine::Rows>, bool)> = chunks
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let mut s = Scanner::new(ctx.window);
-            let mut out = Vec::new();
             let idx = first_idx + i as u32;
+            let mut out = None;
             match writer {
                 Some((file, w)) => {
-                    out.reserve(c.len() * 2);
+                    let out = out.insert(w.rows(c.len()));
                     let start = starts[i];
-                    s.chunk(ctx, idx, c, |n, r| w.write(&mut out, file, start + n, r, ctx.count.zone));
+                    s.chunk(ctx, idx, c, |n, r| w.write(out, file, start + n, r, ctx.count.zone));
                 }
                 None => {
                     s.chunk(ctx, idx, c, |_, _| {});
@@ -203,8 +203,8 @@ fn per_chunk(
     let mut lost = 0;
     for ((s, out, ok), c) in parts.into_iter().zip(chunks) {
         if ok {
-            if let Some((_, _, r)) = rec.as_mut() {
-                r.out.write_all(&out)?;
+            if let (Some((_, _, r)), Some(out)) = (rec.as_mut(), out) {
+                r.out.put(out)?;
             }
             total.merge(s);
             total.bound(ctx.max_routes, ctx.who);

@@ -15,7 +15,7 @@ mod result;
 mod scan;
 mod stream;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::InputError;
@@ -29,7 +29,7 @@ use batch::{Workers, process_batch};
 pub use live::Live;
 use result::Outcome;
 pub use result::{Consumed, FileInfo, Notice, Run, Span};
-pub use scan::{RecordSink, ScanCtx, Scanner};
+pub use scan::{RecordOut, RecordSink, Rows, ScanCtx, Scanner};
 
 /// How the format of each input is chosen.
 #[derive(Clone, Debug)]
@@ -79,7 +79,7 @@ pub struct RecordsOut<'w> {
     /// Encodes each record.
     pub sink: &'w dyn RecordSink,
     /// Receives the encoded records in file order.
-    pub out: &'w mut dyn Write,
+    pub out: &'w mut dyn RecordOut,
 }
 
 /// Bytes processed so far (for a progress display).

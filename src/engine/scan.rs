@@ -7,14 +7,42 @@ use crate::parse::{Malformed, Reason, Record, parse_into, route};
 use crate::stats::{CountCtx, MAX_LINE_BYTES, Stats};
 use crate::zone::Zone;
 
+/// One chunk's records as a [`RecordSink`] encoded them: bytes for the text
+/// outputs, column vectors for Parquet. Only the sink that made a buffer
+/// and the [`RecordOut`] it goes to look inside.
+pub type Rows = Box<dyn std::any::Any + Send>;
+
 /// Where `--report records` output is encoded: one record at a time, into a
-/// chunk's buffer that the engine writes in file order. Implemented by the
-/// outputs (`render::records`); the engine knows only this trait.
+/// chunk's buffer that the engine hands to a [`RecordOut`] in file order.
+/// Implemented by the outputs (`render::records`, `render::parquet`); the
+/// engine knows only this trait.
 pub trait RecordSink: Sync {
     /// What goes before the first record (a CSV header).
     fn header(&self) -> Vec<u8>;
-    /// Append record `rec`, line `line` of input `file`, to `out`.
-    fn write(&self, out: &mut Vec<u8>, file: &str, line: u64, rec: &Record, zone: &Zone);
+    /// An empty buffer for the records of a chunk of `len` input bytes
+    /// (by default bytes, room for twice the input).
+    fn rows(&self, len: usize) -> Rows {
+        Box::new(Vec::<u8>::with_capacity(len * 2))
+    }
+    /// Append record `rec`, line `line` of input `file`, to `out` (a buffer
+    /// from [`rows`](Self::rows)).
+    fn write(&self, out: &mut Rows, file: &str, line: u64, rec: &Record, zone: &Zone);
+}
+
+/// Receives each chunk's records, in file order. Any writer takes byte
+/// buffers (CSV, JSON Lines); the Parquet file takes its column vectors.
+pub trait RecordOut {
+    /// Take the records of the next chunk.
+    fn put(&mut self, rows: Rows) -> std::io::Result<()>;
+}
+
+impl<W: std::io::Write + ?Sized> RecordOut for W {
+    fn put(&mut self, rows: Rows) -> std::io::Result<()> {
+        match rows.downcast::<Vec<u8>>() {
+            Ok(bytes) => self.write_all(&bytes),
+            Err(_) => Err(std::io::Error::other("records encoded for another output")),
+        }
+    }
 }
 
 /// What scanning one input's chunks needs.

@@ -1,11 +1,15 @@
 //! Records as Parquet: one row per counted line with typed columns, for
-//! DuckDB, Spark, Trino and ClickHouse. Workers encode each record into a
-//! compact row in their chunk's buffer ([`ParquetRecords`], a
-//! `RecordSink`); the engine hands the buffers over in file order to
-//! [`ParquetFile`], which gathers rows into column vectors and writes a row
-//! group every [`ROW_GROUP`] rows (memory stays bounded), zstd-compressed,
-//! dictionary-encoded; the file is written under a temporary name and
-//! renamed when complete, so an interrupted run leaves no partial file.
+//! DuckDB, Spark, Trino and ClickHouse. Workers put each record straight
+//! into their chunk's column vectors ([`ParquetRecords`], a `RecordSink`:
+//! text escaped in place, no row format in between); the engine hands the
+//! chunks over in file order to [`ParquetFile`], whose writer thread cuts
+//! them into row groups of [`ROW_GROUP`] rows (fewer when their text passes
+//! [`GROUP_TEXT`], so memory stays bounded) and encodes each group's
+//! columns in parallel through the Arrow writer, zstd-compressed,
+//! dictionary-encoded where that pays. Row groups fall at the same rows
+//! whatever the chunks were, so the file is the same for any thread count.
+//! The file is written under a temporary name and renamed when complete,
+//! so an interrupted run leaves no partial file.
 //!
 //! `time` is a UTC timestamp (microseconds, adjusted to UTC) and
 //! `utc_offset_seconds` the offset the log wrote, so local time is
@@ -13,19 +17,21 @@
 //! records CSV (valid UTF-8 whatever the log's bytes).
 
 use std::fs::File;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use arrow_array::{Array, ArrayRef, Float64Array, Int32Array, Int64Array, LargeStringArray, TimestampMicrosecondArray};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_select::concat::concat;
+use parquet::arrow::ArrowSchemaConverter;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::column::writer::{ColumnCloseResult, ColumnWriter, get_column_writer};
-use parquet::data_type::ByteArray;
-use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
-use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
-use parquet::schema::parser::parse_message_type;
-use parquet::schema::types::{ColumnDescPtr, ColumnPath, SchemaDescriptor};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 
-use crate::engine::RecordSink;
+use crate::engine::{RecordOut, RecordSink, Rows};
 use crate::parse::{Record, route};
 use crate::status::{CLASS_NAMES, class_index};
 use crate::zone::Zone;
@@ -33,30 +39,9 @@ use crate::zone::Zone;
 /// Rows per row group.
 pub const ROW_GROUP: usize = 131_072;
 
-const SCHEMA: &str = "message records {
-  REQUIRED BYTE_ARRAY file (UTF8);
-  REQUIRED INT64 line;
-  OPTIONAL INT64 time (TIMESTAMP(MICROS,true));
-  OPTIONAL INT32 utc_offset_seconds;
-  REQUIRED BYTE_ARRAY ip (UTF8);
-  REQUIRED BYTE_ARRAY user (UTF8);
-  REQUIRED BYTE_ARRAY method (UTF8);
-  REQUIRED BYTE_ARRAY path (UTF8);
-  REQUIRED BYTE_ARRAY protocol (UTF8);
-  OPTIONAL INT32 status;
-  REQUIRED BYTE_ARRAY class (UTF8);
-  REQUIRED BYTE_ARRAY route (UTF8);
-  REQUIRED INT64 bytes;
-  REQUIRED BYTE_ARRAY referrer (UTF8);
-  REQUIRED BYTE_ARRAY user_agent (UTF8);
-  OPTIONAL DOUBLE request_time_ms;
-  OPTIONAL DOUBLE upstream_time_ms;
-  REQUIRED BYTE_ARRAY host (UTF8);
-  OPTIONAL INT32 upstream_status;
-  OPTIONAL BYTE_ARRAY agent_family (UTF8);
-  OPTIONAL BYTE_ARRAY agent_category (UTF8);
-  REQUIRED BYTE_ARRAY flags (UTF8);
-}";
+/// Text bytes per row group at most (a row group of very long lines is
+/// written early, so memory stays bounded).
+const GROUP_TEXT: usize = 128 << 20;
 
 /// Text columns, in schema order after their numeric neighbours.
 const TEXTS: usize = 12;
@@ -76,30 +61,11 @@ const AGENT_CACHE: usize = 16_384;
 
 type AgentCache = hashbrown::HashMap<Box<[u8]>, (Box<str>, &'static str)>;
 
-/// Append escaped text, length first; `tmp` is reused (no allocation per
-/// field once grown).
-fn put_text(out: &mut Vec<u8>, tmp: &mut String, bytes: &[u8]) {
-    tmp.clear();
-    crate::text::escape_into(bytes, tmp);
-    out.extend_from_slice(&(tmp.len() as u32).to_le_bytes());
-    out.extend_from_slice(tmp.as_bytes());
-}
-
 thread_local! {
-    /// A worker's route and text buffers, reused from record to record.
-    static SCRATCH: std::cell::RefCell<(Vec<u8>, String)> = const { std::cell::RefCell::new((Vec::new(), String::new())) };
+    /// A worker's route buffer, reused from record to record.
+    static ROUTE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     /// A worker's classified agents.
     static AGENTS: std::cell::RefCell<AgentCache> = std::cell::RefCell::new(AgentCache::new());
-}
-
-fn put_opt(out: &mut Vec<u8>, v: Option<i64>) {
-    match v {
-        Some(x) => {
-            out.push(1);
-            out.extend_from_slice(&x.to_le_bytes());
-        }
-        None => out.push(0),
-    }
 }
 
 impl RecordSink for ParquetRecords {
@@ -107,13 +73,19 @@ impl RecordSink for ParquetRecords {
         Vec::new()
     }
 
-    fn write(&self, out: &mut Vec<u8>, file: &str, line: u64, r: &Record, _zone: &Zone) {
-        SCRATCH.with_borrow_mut(|(route_buf, tmp)| self.row(out, route_buf, tmp, file, line, r))
+    fn rows(&self, _len: usize) -> Rows {
+        Box::new(Columns::new())
+    }
+
+    fn write(&self, out: &mut Rows, file: &str, line: u64, r: &Record, _zone: &Zone) {
+        // The engine hands back the buffer `rows` made: columns.
+        let c: &mut Columns = out.downcast_mut().expect("a Parquet buffer from RecordSink::rows");
+        ROUTE.with_borrow_mut(|route_buf| self.row(c, route_buf, file, line, r))
     }
 }
 
 impl ParquetRecords {
-    fn row(&self, out: &mut Vec<u8>, route_buf: &mut Vec<u8>, tmp: &mut String, file: &str, line: u64, r: &Record) {
+    fn row(&self, c: &mut Columns, route_buf: &mut Vec<u8>, file: &str, line: u64, r: &Record) {
         let route: &[u8] = match r.method {
             Some(_) => {
                 route::normalize(r.target, route_buf);
@@ -121,185 +93,232 @@ impl ParquetRecords {
             }
             None => route::NO_ROUTE,
         };
-        let mut put_text = |out: &mut Vec<u8>, b: &[u8]| put_text(out, tmp, b);
-        put_text(out, file.as_bytes());
-        out.extend_from_slice(&(line as i64).to_le_bytes());
-        put_opt(out, r.time.map(|t| t.unix * 1_000_000));
-        put_opt(out, r.time.map(|t| t.offset as i64));
-        put_text(out, r.client);
-        put_text(out, r.user);
-        put_text(out, r.method.unwrap_or(b"(none)"));
-        put_text(out, r.target);
-        put_text(out, r.protocol);
-        put_opt(out, r.status.map(|s| s as i64));
-        put_text(out, CLASS_NAMES[class_index(r.status)].as_bytes());
-        put_text(out, route);
-        out.extend_from_slice(&(r.bytes as i64).to_le_bytes());
-        put_text(out, r.referrer);
-        put_text(out, r.user_agent);
-        put_opt(out, r.request_time_us.map(|u| u as i64));
-        put_opt(out, r.upstream_time_us.map(|u| u as i64));
-        put_text(out, r.vhost);
-        put_opt(out, r.upstream_status.map(|s| s as i64));
-        put_text(out, r.flags);
-        if !self.agents {
-            out.extend_from_slice(&[0, 0]);
-            return;
+        let texts: [&[u8]; TEXTS] = [
+            file.as_bytes(),
+            r.client,
+            r.user,
+            r.method.unwrap_or(b"(none)"),
+            r.target,
+            r.protocol,
+            CLASS_NAMES[class_index(r.status)].as_bytes(),
+            route,
+            r.referrer,
+            r.user_agent,
+            r.vhost,
+            r.flags,
+        ];
+        let mut text = 0;
+        for (col, t) in c.text.iter_mut().zip(texts) {
+            text += col.push(t);
         }
-        AGENTS.with_borrow_mut(|cache| {
-            if cache.len() >= AGENT_CACHE && !cache.contains_key(r.user_agent) {
-                cache.clear();
-            }
-            if !cache.contains_key(r.user_agent) {
-                let a = crate::agent::classify(r.user_agent);
-                cache.insert(r.user_agent.into(), (a.family, a.category.name()));
-            }
-            let (family, category) = &cache[r.user_agent];
-            out.push(1);
-            put_text(out, family.as_bytes());
-            out.push(1);
-            put_text(out, category.as_bytes());
-        });
+        c.line.push(line as i64);
+        c.time.push(r.time.map(|t| t.unix * 1_000_000));
+        c.offset.push(r.time.map_or(0, |t| t.offset));
+        c.status.push(r.status.map(|s| s as i32));
+        c.bytes.push(r.bytes as i64);
+        c.rt.push(r.request_time_us.map(|us| us as f64 / 1000.0));
+        c.ut.push(r.upstream_time_us.map(|us| us as f64 / 1000.0));
+        c.ups.push(r.upstream_status.map(|s| s as i32));
+        if self.agents {
+            AGENTS.with_borrow_mut(|cache| {
+                if cache.len() >= AGENT_CACHE && !cache.contains_key(r.user_agent) {
+                    cache.clear();
+                }
+                if !cache.contains_key(r.user_agent) {
+                    let a = crate::agent::classify(r.user_agent);
+                    cache.insert(r.user_agent.into(), (a.family, a.category.name()));
+                }
+                let (family, category) = &cache[r.user_agent];
+                text += c.family.push(family.as_bytes()) + c.category.push(category.as_bytes());
+            });
+        } else {
+            c.family.push(b"");
+            c.category.push(b"");
+        }
+        c.agent_valid.push(self.agents);
+        c.text_total += text as u64;
+        c.text_end.push(c.text_total);
     }
 }
 
-/// One text column's values: their bytes back to back, and where each ends.
-#[derive(Default)]
+/// One text column's values: their escaped text back to back, and where
+/// each starts and ends (64-bit offsets: no row group can overflow them).
 struct TextCol {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+    text: String,
+    offsets: Vec<i64>,
 }
 
 impl TextCol {
-    fn push(&mut self, t: &[u8]) {
-        self.bytes.extend_from_slice(t);
-        self.ends.push(self.bytes.len());
+    fn new() -> TextCol {
+        TextCol { text: String::new(), offsets: vec![0] }
     }
 
-    /// The values as byte arrays sharing one buffer (no copy per value).
-    fn values(self) -> Vec<ByteArray> {
-        let buf = bytes::Bytes::from(self.bytes);
-        let mut start = 0;
-        self.ends
-            .into_iter()
-            .map(|end| {
-                let v = ByteArray::from(buf.slice(start..end));
-                start = end;
-                v
-            })
-            .collect()
+    /// Append the escaped form of `t`; returns its length.
+    fn push(&mut self, t: &[u8]) -> usize {
+        let start = self.text.len();
+        crate::text::escape_into(t, &mut self.text);
+        self.offsets.push(self.text.len() as i64);
+        self.text.len() - start
+    }
+
+    /// The values as an Arrow string array over the same buffers (no copy
+    /// per value); `valid` marks the non-null rows of an optional column.
+    fn array(self, valid: Option<Vec<bool>>) -> Result<ArrayRef, ArrowError> {
+        let offsets = OffsetBuffer::new(ScalarBuffer::from(self.offsets));
+        let bytes = Buffer::from_vec(self.text.into_bytes());
+        Ok(Arc::new(LargeStringArray::try_new(offsets, bytes, valid.map(NullBuffer::from))?))
     }
 }
 
-/// Column vectors of the rows not yet written.
+/// An optional numeric column: a value for every row (0 where null) and
+/// which rows hold one.
 #[derive(Default)]
+struct Opt<T> {
+    vals: Vec<T>,
+    valid: Vec<bool>,
+}
+
+impl<T: Default> Opt<T> {
+    fn push(&mut self, v: Option<T>) {
+        self.valid.push(v.is_some());
+        self.vals.push(v.unwrap_or_default());
+    }
+}
+
+/// Column vectors of one chunk's rows.
 struct Columns {
     text: [TextCol; TEXTS],
     line: Vec<i64>,
-    time: Vec<i64>,
-    time_def: Vec<i16>,
+    time: Opt<i64>,
     offset: Vec<i32>,
-    status: Vec<i32>,
-    status_def: Vec<i16>,
+    status: Opt<i32>,
     bytes: Vec<i64>,
-    rt: Vec<f64>,
-    rt_def: Vec<i16>,
-    ut: Vec<f64>,
-    ut_def: Vec<i16>,
-    ups: Vec<i32>,
-    ups_def: Vec<i16>,
+    rt: Opt<f64>,
+    ut: Opt<f64>,
+    ups: Opt<i32>,
     family: TextCol,
     category: TextCol,
-    agent_def: Vec<i16>,
-    rows: usize,
+    agent_valid: Vec<bool>,
+    /// Text bytes of all columns so far.
+    text_total: u64,
+    /// `text_total` after each row (where a row group passes [`GROUP_TEXT`]).
+    text_end: Vec<u64>,
 }
 
-/// One column's values for a row group.
-enum Data {
-    Text(TextCol),
-    OptText(TextCol, Vec<i16>),
-    I64(Vec<i64>, Option<Vec<i16>>),
-    I32(Vec<i32>, Option<Vec<i16>>),
-    F64(Vec<f64>, Option<Vec<i16>>),
-}
-
-/// Encode one column chunk into its own buffer.
-fn encode(
-    descr: ColumnDescPtr,
-    props: WriterPropertiesPtr,
-    data: Data,
-) -> parquet::errors::Result<(bytes::Bytes, ColumnCloseResult)> {
-    let mut sink = TrackedWrite::new(Vec::new());
-    let mut cw = get_column_writer(descr, props, Box::new(SerializedPageWriter::new(&mut sink)));
-    match (&mut cw, data) {
-        (ColumnWriter::ByteArrayColumnWriter(w), Data::Text(t)) => {
-            w.write_batch(&t.values(), None, None)?;
+impl Columns {
+    fn new() -> Columns {
+        Columns {
+            text: std::array::from_fn(|_| TextCol::new()),
+            line: Vec::new(),
+            time: Opt::default(),
+            offset: Vec::new(),
+            status: Opt::default(),
+            bytes: Vec::new(),
+            rt: Opt::default(),
+            ut: Opt::default(),
+            ups: Opt::default(),
+            family: TextCol::new(),
+            category: TextCol::new(),
+            agent_valid: Vec::new(),
+            text_total: 0,
+            text_end: Vec::new(),
         }
-        (ColumnWriter::ByteArrayColumnWriter(w), Data::OptText(t, d)) => {
-            w.write_batch(&t.values(), Some(&d), None)?;
-        }
-        (ColumnWriter::Int64ColumnWriter(w), Data::I64(v, d)) => {
-            w.write_batch(&v, d.as_deref(), None)?;
-        }
-        (ColumnWriter::Int32ColumnWriter(w), Data::I32(v, d)) => {
-            w.write_batch(&v, d.as_deref(), None)?;
-        }
-        (ColumnWriter::DoubleColumnWriter(w), Data::F64(v, d)) => {
-            w.write_batch(&v, d.as_deref(), None)?;
-        }
-        _ => return Err(parquet::errors::ParquetError::General("column type mismatch".into())),
     }
-    let close = cw.close()?;
-    Ok((bytes::Bytes::from(sink.into_inner()?), close))
+
+    /// The columns as Arrow arrays, in schema order.
+    fn arrays(self) -> Result<Vec<ArrayRef>, ArrowError> {
+        let mut text = self.text.into_iter();
+        let mut t = || text.next().expect("twelve text columns").array(None);
+        let time_nulls = NullBuffer::from(self.time.valid);
+        let opt_f64 = |o: Opt<f64>| -> ArrayRef { Arc::new(Float64Array::new(o.vals.into(), Some(o.valid.into()))) };
+        let opt_i32 = |o: Opt<i32>| -> ArrayRef { Arc::new(Int32Array::new(o.vals.into(), Some(o.valid.into()))) };
+        Ok(vec![
+            t()?,
+            Arc::new(Int64Array::from(self.line)),
+            Arc::new(
+                TimestampMicrosecondArray::new(self.time.vals.into(), Some(time_nulls.clone())).with_timezone("UTC"),
+            ),
+            Arc::new(Int32Array::new(self.offset.into(), Some(time_nulls))),
+            t()?,
+            t()?,
+            t()?,
+            t()?,
+            t()?,
+            opt_i32(self.status),
+            t()?,
+            t()?,
+            Arc::new(Int64Array::from(self.bytes)),
+            t()?,
+            t()?,
+            opt_f64(self.rt),
+            opt_f64(self.ut),
+            t()?,
+            opt_i32(self.ups),
+            self.family.array(Some(self.agent_valid.clone()))?,
+            self.category.array(Some(self.agent_valid))?,
+            t()?,
+        ])
+    }
 }
 
-/// Reads the rows [`ParquetRecords`] encoded and writes the file (on the
-/// writer thread of [`ParquetFile`]).
+/// The Arrow schema the rows are written with; the Parquet schema follows
+/// from it (strings as BYTE_ARRAY UTF8, the time as TIMESTAMP(MICROS, UTC)).
+fn arrow_schema() -> Schema {
+    let text = |n: &str| Field::new(n, DataType::LargeUtf8, false);
+    Schema::new(vec![
+        text("file"),
+        Field::new("line", DataType::Int64, false),
+        Field::new("time", DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), true),
+        Field::new("utc_offset_seconds", DataType::Int32, true),
+        text("ip"),
+        text("user"),
+        text("method"),
+        text("path"),
+        text("protocol"),
+        Field::new("status", DataType::Int32, true),
+        text("class"),
+        text("route"),
+        Field::new("bytes", DataType::Int64, false),
+        text("referrer"),
+        text("user_agent"),
+        Field::new("request_time_ms", DataType::Float64, true),
+        Field::new("upstream_time_ms", DataType::Float64, true),
+        text("host"),
+        Field::new("upstream_status", DataType::Int32, true),
+        Field::new("agent_family", DataType::LargeUtf8, true),
+        Field::new("agent_category", DataType::LargeUtf8, true),
+        text("flags"),
+    ])
+}
+
+/// A chunk's columns as Arrow arrays, and how many of its rows are
+/// already in a row group.
+struct Part {
+    arrays: Vec<ArrayRef>,
+    text_end: Vec<u64>,
+    taken: usize,
+}
+
+/// Cuts chunks into row groups and writes them (on the writer thread of
+/// [`ParquetFile`]).
 struct Encoder {
-    descr: Arc<SchemaDescriptor>,
-    props: WriterPropertiesPtr,
+    schema: SchemaRef,
+    factory: ArrowRowGroupWriterFactory,
+    groups: usize,
     tmp: PathBuf,
     path: PathBuf,
     writer: Option<SerializedFileWriter<File>>,
-    pending: Vec<u8>,
-    cols: Columns,
-    error: Option<std::io::Error>,
+    /// The next row group's rows: slices of chunks' arrays, per column.
+    group: Vec<Vec<ArrayRef>>,
+    group_rows: usize,
+    group_text: u64,
+    /// Row group bounds: [`ROW_GROUP`] rows, [`GROUP_TEXT`] bytes of text.
+    max_rows: usize,
+    max_text: u64,
 }
 
 fn perr(e: parquet::errors::ParquetError) -> std::io::Error {
     std::io::Error::other(e.to_string())
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.b.get(self.at..self.at + n)?;
-        self.at += n;
-        Some(s)
-    }
-    fn i64(&mut self) -> Option<i64> {
-        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn text(&mut self) -> Option<&'a [u8]> {
-        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        self.take(n)
-    }
-    fn opt_text(&mut self) -> Option<Option<&'a [u8]>> {
-        match self.take(1)?[0] {
-            0 => Some(None),
-            _ => Some(Some(self.text()?)),
-        }
-    }
-    fn opt(&mut self) -> Option<Option<i64>> {
-        match self.take(1)?[0] {
-            0 => Some(None),
-            _ => Some(Some(self.i64()?)),
-        }
-    }
 }
 
 impl Encoder {
@@ -308,7 +327,8 @@ impl Encoder {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
         let file = File::create(&tmp)?;
-        let schema = Arc::new(parse_message_type(SCHEMA).map_err(perr)?);
+        let schema = Arc::new(arrow_schema());
+        let parquet_schema = ArrowSchemaConverter::new().convert(&schema).map_err(perr)?;
         // Min/max statistics only on the numeric columns queries prune by
         // (time, status, bytes, durations): on text they cost a comparison
         // and a UTF-8 check per value and rarely prune anything.
@@ -345,210 +365,122 @@ impl Encoder {
             .set_column_dictionary_enabled(ColumnPath::from("upstream_time_ms"), false)
             .set_created_by(format!("logstat {}", env!("CARGO_PKG_VERSION")))
             .build();
-        let props = Arc::new(props);
-        let descr = Arc::new(SchemaDescriptor::new(schema.clone()));
-        let writer = SerializedFileWriter::new(file, schema, props.clone()).map_err(perr)?;
+        let writer =
+            SerializedFileWriter::new(file, parquet_schema.root_schema_ptr(), Arc::new(props)).map_err(perr)?;
+        let factory = ArrowRowGroupWriterFactory::new(&writer, schema.clone());
         Ok(Encoder {
-            descr,
-            props,
+            group: vec![Vec::new(); schema.fields().len()],
+            schema,
+            factory,
+            groups: 0,
             tmp,
             path,
             writer: Some(writer),
-            pending: Vec::new(),
-            cols: Columns::default(),
-            error: None,
+            group_rows: 0,
+            group_text: 0,
+            max_rows: ROW_GROUP,
+            max_text: GROUP_TEXT as u64,
         })
     }
 
-    /// Parse the complete rows held.
-    fn take_rows(&mut self) {
-        let mut r = Reader { b: &self.pending, at: 0 };
-        while r.at < self.pending.len() {
-            let start = r.at;
-            if Self::row(&mut r, &mut self.cols).is_none() {
-                // A row not complete yet stays pending.
-                r.at = start;
-                break;
+    /// Add a chunk's rows, writing each row group as it fills: a group ends
+    /// after the row that makes it [`ROW_GROUP`] rows or [`GROUP_TEXT`]
+    /// bytes of text, wherever the chunks begin and end (so the file does
+    /// not depend on the chunking: a column written in several pieces would
+    /// be paged differently).
+    fn add(&mut self, mut c: Columns) -> std::io::Result<()> {
+        let text_end = std::mem::take(&mut c.text_end);
+        let mut part = Part { arrays: c.arrays().map_err(std::io::Error::other)?, text_end, taken: 0 };
+        while part.taken < part.text_end.len() {
+            let (start, avail) = (part.taken, part.text_end.len() - part.taken);
+            let base = if start == 0 { 0 } else { part.text_end[start - 1] };
+            // Rows until the group is full by count, or by text: the first
+            // row whose text brings the group to the bound.
+            let by_rows = self.max_rows - self.group_rows;
+            let need = self.max_text - self.group_text;
+            let by_text = part.text_end[start..].partition_point(|&e| e - base < need) + 1;
+            let k = by_rows.min(by_text).min(avail);
+            for (col, a) in self.group.iter_mut().zip(&part.arrays) {
+                col.push(a.slice(start, k));
+            }
+            self.group_rows += k;
+            self.group_text += part.text_end[start + k - 1] - base;
+            part.taken += k;
+            if self.group_rows >= self.max_rows || self.group_text >= self.max_text {
+                self.flush_group()?;
             }
         }
-        let used = r.at;
-        self.pending.drain(..used);
+        Ok(())
     }
 
-    fn row(r: &mut Reader, c: &mut Columns) -> Option<()> {
-        // Read the whole row first: a partial one stays pending.
-        let file = r.text()?;
-        let line = r.i64()?;
-        let time = r.opt()?;
-        let offset = r.opt()?;
-        let mut texts: [&[u8]; TEXTS] = [&[]; TEXTS];
-        texts[0] = file;
-        for t in texts.iter_mut().take(6).skip(1) {
-            *t = r.text()?;
-        }
-        let status = r.opt()?;
-        texts[6] = r.text()?;
-        texts[7] = r.text()?;
-        let bytes = r.i64()?;
-        texts[8] = r.text()?;
-        texts[9] = r.text()?;
-        let rt = r.opt()?;
-        let ut = r.opt()?;
-        texts[10] = r.text()?;
-        let ups = r.opt()?;
-        texts[11] = r.text()?;
-        let family = r.opt_text()?;
-        let category = r.opt_text()?;
-        for (col, t) in c.text.iter_mut().zip(texts) {
-            col.push(t);
-        }
-        c.line.push(line);
-        c.time_def.push(time.is_some() as i16);
-        if let Some(t) = time {
-            c.time.push(t);
-            c.offset.push(offset.unwrap_or(0) as i32);
-        }
-        c.status_def.push(status.is_some() as i16);
-        if let Some(s) = status {
-            c.status.push(s as i32);
-        }
-        c.bytes.push(bytes);
-        c.rt_def.push(rt.is_some() as i16);
-        if let Some(us) = rt {
-            c.rt.push(us as f64 / 1000.0);
-        }
-        c.ut_def.push(ut.is_some() as i16);
-        if let Some(us) = ut {
-            c.ut.push(us as f64 / 1000.0);
-        }
-        c.ups_def.push(ups.is_some() as i16);
-        if let Some(s) = ups {
-            c.ups.push(s as i32);
-        }
-        c.agent_def.push(family.is_some() as i16);
-        if let (Some(f), Some(k)) = (family, category) {
-            c.family.push(f);
-            c.category.push(k);
-        }
-        c.rows += 1;
-        Some(())
-    }
-
-    /// Write the rows gathered as one row group: its columns are encoded
-    /// in parallel, each into its own buffer, then appended in schema order.
+    /// Write the rows gathered as one row group: each column's slices are
+    /// joined and encoded on a thread of the pool, then appended in schema
+    /// order.
     fn flush_group(&mut self) -> std::io::Result<()> {
         use rayon::prelude::*;
-        if self.cols.rows == 0 {
+        if self.group_rows == 0 {
             return Ok(());
         }
-        let c = std::mem::take(&mut self.cols);
-        let mut text = c.text.into_iter();
-        let mut t = || Data::Text(text.next().expect("twelve text columns"));
-        // Schema order.
-        let jobs = vec![
-            t(),
-            Data::I64(c.line, None),
-            Data::I64(c.time, Some(c.time_def.clone())),
-            Data::I32(c.offset, Some(c.time_def)),
-            t(),
-            t(),
-            t(),
-            t(),
-            t(),
-            Data::I32(c.status, Some(c.status_def)),
-            t(),
-            t(),
-            Data::I64(c.bytes, None),
-            t(),
-            t(),
-            Data::F64(c.rt, Some(c.rt_def)),
-            Data::F64(c.ut, Some(c.ut_def)),
-            t(),
-            Data::I32(c.ups, Some(c.ups_def)),
-            Data::OptText(c.family, c.agent_def.clone()),
-            Data::OptText(c.category, c.agent_def),
-            t(),
-        ];
-        let descr = self.descr.clone();
-        let props = self.props.clone();
-        let chunks: Vec<(bytes::Bytes, ColumnCloseResult)> = jobs
+        let group: Vec<Vec<ArrayRef>> = self.group.iter_mut().map(std::mem::take).collect();
+        (self.group_rows, self.group_text) = (0, 0);
+        let writers = self.factory.create_column_writers(self.groups).map_err(perr)?;
+        self.groups += 1;
+        // One leaf per field: the schema is flat.
+        let chunks: Vec<ArrowColumnChunk> = writers
             .into_par_iter()
-            .enumerate()
-            .map(|(i, data)| encode(descr.column(i), props.clone(), data))
+            .zip(group.into_par_iter().zip(self.schema.fields().par_iter()))
+            .map(|(mut w, (slices, field))| {
+                let array = match slices.as_slice() {
+                    [one] => one.clone(),
+                    _ => {
+                        let parts: Vec<&dyn Array> = slices.iter().map(|a| a.as_ref()).collect();
+                        concat(&parts)?
+                    }
+                };
+                for leaf in compute_leaves(field, &array)? {
+                    w.write(&leaf)?;
+                }
+                w.close()
+            })
             .collect::<Result<_, _>>()
             .map_err(perr)?;
         let w = self.writer.as_mut().expect("open until finish");
         let mut g = w.next_row_group().map_err(perr)?;
-        for (bytes, close) in chunks {
-            g.append_column(&bytes, close).map_err(perr)?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut g).map_err(perr)?;
         }
         g.close().map_err(perr)?;
         Ok(())
     }
 
     /// Write the last row group, close the file, sync and rename it into
-    /// place; on failure, remove the temporary file.
+    /// place.
     fn finish(mut self) -> std::io::Result<()> {
-        let res = (|| {
-            if let Some(e) = self.error.take() {
-                return Err(e);
-            }
-            self.take_rows();
-            self.flush_group()?;
-            let w = self.writer.take().expect("open until finish");
-            let file = w.into_inner().map_err(perr)?;
-            file.sync_all()?;
-            std::fs::rename(&self.tmp, &self.path)
-        })();
-        if res.is_err() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-        res
-    }
-}
-
-impl Write for Encoder {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.pending.is_empty() {
-            // The usual case: whole rows, read straight from the buffer.
-            let mut r = Reader { b: buf, at: 0 };
-            while r.at < buf.len() {
-                let start = r.at;
-                if Self::row(&mut r, &mut self.cols).is_none() {
-                    r.at = start;
-                    break;
-                }
-            }
-            self.pending.extend_from_slice(&buf[r.at..]);
-        } else {
-            self.pending.extend_from_slice(buf);
-            self.take_rows();
-        }
-        if self.cols.rows >= ROW_GROUP {
-            self.flush_group().inspect_err(|e| {
-                self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
-            })?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.flush_group()?;
+        let w = self.writer.take().expect("open until finish");
+        let file = w.into_inner().map_err(perr)?;
+        file.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)
     }
 }
 
 /// What the engine hands the writer thread.
 enum Msg {
-    /// Encoded rows, in file order.
-    Rows(Vec<u8>),
+    /// A chunk's rows, in file order.
+    Rows(Box<Columns>),
     /// The input is complete: write the last row group and rename.
     Finish,
 }
 
-/// `DIR/records.parquet` being written: rows go to a writer thread that
-/// gathers them into columns and encodes each row group (its columns in
+/// Chunks in flight to the writer thread at most (memory stays bounded:
+/// a chunk's columns are a few MiB).
+const IN_FLIGHT: usize = 16;
+
+/// `DIR/records.parquet` being written: chunks' columns go to a writer
+/// thread that cuts them into row groups and encodes each (its columns in
 /// parallel), so the engine parses the next batch meanwhile. If the run
-/// ends without [`finish`](Self::finish), the temporary file is removed.
+/// ends without [`finish`](Self::finish), or fails, the temporary file is
+/// removed.
 pub struct ParquetFile {
     tx: Option<std::sync::mpsc::SyncSender<Msg>>,
     worker: Option<std::thread::JoinHandle<std::io::Result<()>>>,
@@ -558,23 +490,23 @@ impl ParquetFile {
     /// Start `path` (written as a temporary file beside it until [`finish`](Self::finish)).
     pub fn create(path: PathBuf) -> std::io::Result<ParquetFile> {
         let mut enc = Encoder::create(path)?;
-        // Two batches in flight at most: memory stays bounded.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(IN_FLIGHT);
         let worker = std::thread::Builder::new().name("parquet".into()).spawn(move || {
-            for m in rx {
-                match m {
-                    Msg::Rows(b) => {
-                        if let Err(e) = enc.write_all(&b) {
-                            let _ = std::fs::remove_file(&enc.tmp);
-                            return Err(e);
-                        }
+            let tmp = enc.tmp.clone();
+            let res = (|| {
+                for m in rx {
+                    match m {
+                        Msg::Rows(c) => enc.add(*c)?,
+                        Msg::Finish => return enc.finish(),
                     }
-                    Msg::Finish => return enc.finish(),
                 }
+                // Dropped unfinished (the run failed): no file.
+                Err(std::io::Error::other("unfinished"))
+            })();
+            if res.is_err() {
+                let _ = std::fs::remove_file(&tmp);
             }
-            // Dropped unfinished (the run failed): no partial file.
-            let _ = std::fs::remove_file(&enc.tmp);
-            Ok(())
+            res
         })?;
         Ok(ParquetFile { tx: Some(tx), worker: Some(worker) })
     }
@@ -602,23 +534,89 @@ impl ParquetFile {
     }
 }
 
-impl Write for ParquetFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let sent = self.tx.as_ref().map(|tx| tx.send(Msg::Rows(buf.to_vec())));
+impl RecordOut for ParquetFile {
+    fn put(&mut self, rows: Rows) -> std::io::Result<()> {
+        let Ok(c) = rows.downcast::<Columns>() else {
+            return Err(std::io::Error::other("records encoded for another output"));
+        };
+        let sent = self.tx.as_ref().map(|tx| tx.send(Msg::Rows(c)));
         match sent {
-            Some(Ok(())) => Ok(buf.len()),
+            Some(Ok(())) => Ok(()),
             // The writer stopped on an error: report it (never as a closed pipe).
             _ => Err(self.join().err().unwrap_or_else(|| std::io::Error::other("the Parquet writer has stopped"))),
         }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
 impl Drop for ParquetFile {
     fn drop(&mut self) {
         let _ = self.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::presets::preset;
+    use crate::parse::parse_line;
+
+    /// Columns of `lines[range]`, as a worker would build them.
+    fn part(lines: &[String], range: std::ops::Range<usize>) -> Columns {
+        let fmt = preset("combined").unwrap();
+        let sink = ParquetRecords { agents: true };
+        let mut c = Columns::new();
+        let mut route = Vec::new();
+        for (i, l) in lines.iter().enumerate().take(range.end).skip(range.start) {
+            let r = parse_line(&fmt, l.as_bytes()).unwrap();
+            sink.row(&mut c, &mut route, "a.log", i as u64 + 1, &r);
+        }
+        c
+    }
+
+    /// The file written from `lines` cut into chunks at `cuts`, with small
+    /// row group bounds.
+    fn file(dir: &std::path::Path, lines: &[String], cuts: &[usize]) -> Vec<u8> {
+        let path = dir.join(format!("{cuts:?}.parquet"));
+        let mut enc = Encoder::create(path.clone()).unwrap();
+        (enc.max_rows, enc.max_text) = (7, 900);
+        let mut at = 0;
+        for &end in cuts.iter().chain([&lines.len()]) {
+            enc.add(part(lines, at..end)).unwrap();
+            at = end;
+        }
+        enc.finish().unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn row_groups_fall_at_the_same_rows_however_the_chunks_were_cut() {
+        // Rows of varied text lengths, so both bounds act.
+        let lines: Vec<String> = (0..60)
+            .map(|i| {
+                let ua = "Mozilla/5.0 ".repeat(i % 9 * 3);
+                format!(
+                    "192.0.2.{i} - - [10/Oct/2023:13:55:{:02} +0200] \"GET /users/{i} HTTP/1.1\" {} {i} \"-\" \"{ua}\"",
+                    i % 60,
+                    200 + i % 5
+                )
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("logstat-pq-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let whole = file(&dir, &lines, &[]);
+        let singles: Vec<usize> = (1..60).collect();
+        assert!(whole == file(&dir, &lines, &singles), "one row per chunk");
+        assert!(whole == file(&dir, &lines, &[13, 14, 33, 59]), "uneven chunks");
+        assert!(whole == file(&dir, &lines, &[0, 0, 30]), "empty chunks");
+        // Both bounds cut: more groups than rows alone would make (60 / 7).
+        let groups = {
+            let path = dir.join("[].parquet");
+            let f = File::open(path).unwrap();
+            parquet::file::reader::FileReader::num_row_groups(
+                &parquet::file::serialized_reader::SerializedFileReader::new(f).unwrap(),
+            )
+        };
+        assert!(groups > 9, "{groups} row groups");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
