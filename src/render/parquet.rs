@@ -356,8 +356,6 @@ impl Encoder {
             .set_dictionary_enabled(true)
             // Dictionaries only pay for low-cardinality columns.
             .set_column_dictionary_enabled(ColumnPath::from("path"), false)
-            .set_column_dictionary_enabled(ColumnPath::from("referrer"), false)
-            .set_column_dictionary_enabled(ColumnPath::from("user_agent"), false)
             .set_column_dictionary_enabled(ColumnPath::from("line"), false)
             .set_column_dictionary_enabled(ColumnPath::from("time"), false)
             .set_column_dictionary_enabled(ColumnPath::from("bytes"), false)
