@@ -57,6 +57,12 @@ impl Windows {
             Some((k, c)) if *k == key => c.add(hit),
             _ => {
                 self.flush();
+                // Flushing may have widened the buckets: the key at the
+                // width now (a key kept from before was read at the new
+                // width, a request thousands of years away, and a report
+                // widened to weeks, only when one worker saw enough
+                // windows to widen: -j1 and -j2 disagreed).
+                let key = (wall - origin(self.width)).div_euclid(self.width);
                 let mut c = Counts::default();
                 c.add(hit);
                 self.cur = Some((key, c));
@@ -285,6 +291,12 @@ mod tests {
         w.flush();
         assert_eq!(w.width, 60);
         assert!(w.buckets.len() <= MAX_BUCKETS);
+        // Every request stays at its time: nothing past the last second.
+        let n = MAX_BUCKETS as i64 + 10;
+        let s = w.series(60);
+        assert_eq!(s.iter().map(|(_, c)| c.requests).sum::<u64>(), n as u64);
+        assert!(s.last().is_some_and(|(start, _)| *start < n), "{:?}", s.last().map(|x| x.0));
+        assert_eq!(w.fitting_width(1), 60);
     }
 
     #[test]
