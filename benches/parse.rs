@@ -56,14 +56,14 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
     g.bench_function("combined_8MiB", |b| {
         b.iter(|| {
             let mut s = logstat::engine::Scanner::new(None);
-            s.chunk(&ctx, 0, black_box(text.as_bytes()), |_, _| {});
+            s.chunk(&ctx, 0, black_box(text.as_bytes()), |_| {});
             s.stats.parsed
         })
     });
     g.bench_function("real_shaped_8MiB", |b| {
         b.iter(|| {
             let mut s = logstat::engine::Scanner::new(None);
-            s.chunk(&ctx, 0, black_box(real.as_bytes()), |_, _| {});
+            s.chunk(&ctx, 0, black_box(real.as_bytes()), |_| {});
             s.stats.parsed
         })
     });

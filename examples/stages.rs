@@ -49,7 +49,7 @@ fn main() {
     let ctx = opts.scan_ctx(&fmt, &zone, 0, &filter);
     time("scanner (whole line path)", &mut || {
         let mut s = logstat::engine::Scanner::new(None);
-        s.chunk(&ctx, 0, black_box(data), |_, _| {});
+        s.chunk(&ctx, 0, black_box(data), |_| {});
         s.stats.parsed
     });
 }

@@ -8,8 +8,22 @@
 
 use std::fmt::Write as _;
 
-/// Append the escaped form of `bytes` to `out`.
+/// Append the escaped form of `bytes` to `out`. Inline: most fields are
+/// short and printable, and a call per field was a quarter of the time
+/// spent escaping a Parquet export's 14 text columns.
+#[inline]
 pub fn escape_into(bytes: &[u8], out: &mut String) {
+    let run = printable_run(bytes);
+    // SAFETY: every byte of the run is printable ASCII, which is valid UTF-8.
+    out.push_str(unsafe { std::str::from_utf8_unchecked(&bytes[..run]) });
+    if run < bytes.len() {
+        escape_rest(&bytes[run..], out);
+    }
+}
+
+/// [`escape_into`] from the first byte that is not printable ASCII.
+#[inline(never)]
+fn escape_rest(bytes: &[u8], out: &mut String) {
     let mut rest = bytes;
     while !rest.is_empty() {
         // Fast path: a run of printable ASCII.
@@ -43,10 +57,44 @@ pub fn escape_into(bytes: &[u8], out: &mut String) {
     }
 }
 
-/// Length of the run of printable ASCII (0x20..0x7f) at the start of `b`,
-/// eight bytes at a time.
+/// Length of the run of printable ASCII (0x20..0x7f) at the start of `b`:
+/// sixteen bytes at a time with SSE2 (every x86_64 has it), then
+/// [`printable_run_swar`]. Half the time of the SWAR loop alone on user
+/// agents, whose escaping was 9% of a Parquet export.
+#[cfg(target_arch = "x86_64")]
 #[inline]
 fn printable_run(b: &[u8]) -> usize {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut i = 0;
+    while i + 16 <= b.len() {
+        // SAFETY: SSE2 is part of x86_64; the unaligned load reads b[i..i + 16].
+        let m = unsafe {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            // Signed: bytes 0x80..=0xff are negative, so below 0x20 too.
+            let bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+            _mm_movemask_epi8(bad) as u32
+        };
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    i + printable_run_swar(&b[i..])
+}
+
+/// [`printable_run`] without SSE2.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn printable_run(b: &[u8]) -> usize {
+    printable_run_swar(b)
+}
+
+/// Length of the run of printable ASCII at the start of `b`, eight bytes at
+/// a time.
+#[inline]
+fn printable_run_swar(b: &[u8]) -> usize {
     const LO: u64 = 0x2020_2020_2020_2020;
     const ONE: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
@@ -113,10 +161,11 @@ mod tests {
         let mut v: Vec<u8> = (0u8..=255).collect();
         v.extend(b"plain ascii text, long enough for several words~".iter());
         for start in 0..v.len() {
-            for end in start..v.len().min(start + 40) {
+            for end in start..v.len().min(start + 70) {
                 let s = &v[start..end];
                 let slow = s.iter().position(|&c| !(0x20..0x7f).contains(&c)).unwrap_or(s.len());
                 assert_eq!(super::printable_run(s), slow, "{s:?}");
+                assert_eq!(super::printable_run_swar(s), slow, "{s:?}");
             }
         }
     }

@@ -39,9 +39,9 @@ fn allocs_when_warm(timings: bool, filter: &logstat::filter::Filter, format: &st
     let opts = logstat::engine::Options { sizes: true, ..Default::default() };
     let ctx = opts.scan_ctx(&fmt, &zone, 0, filter);
     let mut s = logstat::engine::Scanner::new(None);
-    s.chunk(&ctx, 0, text.as_bytes(), |_, _| {}); // warm: routes, windows, histograms, buffers
+    s.chunk(&ctx, 0, text.as_bytes(), |_| {}); // warm: routes, windows, histograms, buffers
     let before = ALLOCS.load(Ordering::Relaxed);
-    s.chunk(&ctx, 1, text.as_bytes(), |_, _| {});
+    s.chunk(&ctx, 1, text.as_bytes(), |_| {});
     let allocs = ALLOCS.load(Ordering::Relaxed) - before;
     assert_eq!(s.stats.parsed as usize, 2 * lines);
     (allocs, lines)

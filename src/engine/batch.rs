@@ -51,7 +51,7 @@ pub(super) fn process_batch(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(c) = chunks.get(i) else { break };
-                    s.chunk(ctx, first_idx + i as u32, c, |_, _| {});
+                    s.chunk(ctx, first_idx + i as u32, c, |_| {});
                     ok &= intact(c);
                 }
                 ok
@@ -190,10 +190,10 @@ fn per_chunk(
                 Some((file, w)) => {
                     let out = out.insert(w.rows(c.len()));
                     let start = starts[i];
-                    s.chunk(ctx, idx, c, |n, r| w.write(out, file, start + n, r, ctx.count.zone));
+                    s.chunk(ctx, idx, c, |r| w.write(out, file, start + r.line, r, ctx.count.zone));
                 }
                 None => {
-                    s.chunk(ctx, idx, c, |_, _| {});
+                    s.chunk(ctx, idx, c, |_| {});
                 }
             }
             let ok = intact(c);

@@ -65,7 +65,7 @@ impl<'o> Live<'o> {
         let Some(r) = &self.inputs[idx] else { return Ok(()) };
         let zone = self.zone.clone().unwrap_or(Zone::Fixed(0));
         let ctx = self.opts.scan_ctx(&r.format, &zone, idx as u32, &r.filter);
-        self.scanner.chunk(&ctx, self.chunk, lines, |_, _| {});
+        self.scanner.chunk(&ctx, self.chunk, lines, |_| {});
         self.chunk = self.chunk.wrapping_add(1);
         Ok(())
     }

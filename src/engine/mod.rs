@@ -29,7 +29,7 @@ use batch::{Workers, process_batch};
 pub use live::Live;
 use result::Outcome;
 pub use result::{Consumed, FileInfo, Notice, Run, Span};
-pub use scan::{RecordOut, RecordSink, Rows, ScanCtx, Scanner};
+pub use scan::{Counted, RecordOut, RecordSink, Rows, ScanCtx, Scanner};
 
 /// How the format of each input is chosen.
 #[derive(Clone, Debug)]

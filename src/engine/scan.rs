@@ -12,6 +12,20 @@ use crate::zone::Zone;
 /// and the [`RecordOut`] it goes to look inside.
 pub type Rows = Box<dyn std::any::Any + Send>;
 
+/// A counted record and what the scanner worked out about it, for the
+/// records outputs (so they need not normalise the route or classify the
+/// agent again).
+pub struct Counted<'a> {
+    /// The record.
+    pub rec: &'a Record<'a>,
+    /// Its line number within the chunk (1-based).
+    pub line: u64,
+    /// Its route (`route::NO_ROUTE` without a request line).
+    pub route: &'a [u8],
+    /// Its agent, when agents are classified (`--who`, `--bots`).
+    pub agent: Option<&'a crate::agent::Agent>,
+}
+
 /// Where `--report records` output is encoded: one record at a time, into a
 /// chunk's buffer that the engine hands to a [`RecordOut`] in file order.
 /// Implemented by the outputs (`render::records`, `render::parquet`); the
@@ -24,9 +38,9 @@ pub trait RecordSink: Sync {
     fn rows(&self, len: usize) -> Rows {
         Box::new(Vec::<u8>::with_capacity(len * 2))
     }
-    /// Append record `rec`, line `line` of input `file`, to `out` (a buffer
-    /// from [`rows`](Self::rows)).
-    fn write(&self, out: &mut Rows, file: &str, line: u64, rec: &Record, zone: &Zone);
+    /// Append record `c.rec`, line `line` of input `file`, to `out` (a
+    /// buffer from [`rows`](Self::rows)).
+    fn write(&self, out: &mut Rows, file: &str, line: u64, c: &Counted, zone: &Zone);
 }
 
 /// Receives each chunk's records, in file order. Any writer takes byte
@@ -95,10 +109,10 @@ impl Scanner {
     }
 
     /// Parse, filter and count every line of one chunk. `chunk` numbers
-    /// chunks in file order; `on_record` sees each counted record with its
-    /// line number within the chunk (1-based). Returns the number of lines.
+    /// chunks in file order; `on_record` sees each counted record. Returns
+    /// the number of lines.
     #[inline]
-    pub fn chunk<F: FnMut(u64, &Record)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], mut on_record: F) -> u64 {
+    pub fn chunk<F: FnMut(&Counted)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], mut on_record: F) -> u64 {
         let mut n = 0u64;
         let mut start = 0;
         // Lines are a few hundred bytes: an inline search per line is
@@ -117,7 +131,7 @@ impl Scanner {
     }
 
     #[inline(always)]
-    fn line<F: FnMut(u64, &Record)>(&mut self, ctx: &ScanCtx, chunk: u32, n: u64, bytes: &[u8], on_record: &mut F) {
+    fn line<F: FnMut(&Counted)>(&mut self, ctx: &ScanCtx, chunk: u32, n: u64, bytes: &[u8], on_record: &mut F) {
         let mut rec = Record::empty();
         match parse_bounded(ctx.format, bytes, &mut rec) {
             Ok(()) => {
@@ -134,7 +148,7 @@ impl Scanner {
                         self.stats.add_excluded();
                     } else {
                         self.stats.add(&rec, key, None, &ctx.count);
-                        on_record(n, &rec);
+                        on_record(&Counted { rec: &rec, line: n, route: key, agent: None });
                     }
                     return;
                 }
@@ -159,7 +173,7 @@ impl Scanner {
                         ua_hash: known.hash,
                     };
                     self.stats.add(&rec, key, Some(&agent), &ctx.count);
-                    on_record(n, &rec);
+                    on_record(&Counted { rec: &rec, line: n, route: key, agent: Some(a) });
                 }
             }
             Err(m) => self.stats.add_malformed(ctx.file, chunk, n, m, bytes),

@@ -26,13 +26,12 @@ use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow_select::concat::concat;
 use parquet::arrow::ArrowSchemaConverter;
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 
-use crate::engine::{RecordOut, RecordSink, Rows};
-use crate::parse::{Record, route};
+use crate::engine::{Counted, RecordOut, RecordSink, Rows};
 use crate::status::{CLASS_NAMES, class_index};
 use crate::zone::Zone;
 
@@ -46,6 +45,9 @@ const GROUP_TEXT: usize = 128 << 20;
 /// Text columns, in schema order after their numeric neighbours.
 const TEXTS: usize = 12;
 
+/// The text column of the status class (its names need no escaping).
+const CLASS: usize = 6;
+
 /// Encodes each record as a row (see the module docs). With `agents`
 /// (`--who`), each user agent's family and category (as the agents report
 /// names them) fill `agent_family` and `agent_category`; otherwise they are
@@ -53,19 +55,6 @@ const TEXTS: usize = 12;
 pub struct ParquetRecords {
     /// Classify user agents.
     pub agents: bool,
-}
-
-/// Distinct user agents classified per worker before its cache starts
-/// again (hostile input cannot grow it).
-const AGENT_CACHE: usize = 16_384;
-
-type AgentCache = hashbrown::HashMap<Box<[u8]>, (Box<str>, &'static str)>;
-
-thread_local! {
-    /// A worker's route buffer, reused from record to record.
-    static ROUTE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// A worker's classified agents.
-    static AGENTS: std::cell::RefCell<AgentCache> = std::cell::RefCell::new(AgentCache::new());
 }
 
 impl RecordSink for ParquetRecords {
@@ -77,22 +66,16 @@ impl RecordSink for ParquetRecords {
         Box::new(Columns::new())
     }
 
-    fn write(&self, out: &mut Rows, file: &str, line: u64, r: &Record, _zone: &Zone) {
+    fn write(&self, out: &mut Rows, file: &str, line: u64, seen: &Counted, _zone: &Zone) {
         // The engine hands back the buffer `rows` made: columns.
         let c: &mut Columns = out.downcast_mut().expect("a Parquet buffer from RecordSink::rows");
-        ROUTE.with_borrow_mut(|route_buf| self.row(c, route_buf, file, line, r))
+        self.row(c, file, line, seen);
     }
 }
 
 impl ParquetRecords {
-    fn row(&self, c: &mut Columns, route_buf: &mut Vec<u8>, file: &str, line: u64, r: &Record) {
-        let route: &[u8] = match r.method {
-            Some(_) => {
-                route::normalize(r.target, route_buf);
-                route_buf
-            }
-            None => route::NO_ROUTE,
-        };
+    fn row(&self, c: &mut Columns, file: &str, line: u64, seen: &Counted) {
+        let (r, route) = (seen.rec, seen.route);
         let texts: [&[u8]; TEXTS] = [
             file.as_bytes(),
             r.client,
@@ -100,7 +83,7 @@ impl ParquetRecords {
             r.method.unwrap_or(b"(none)"),
             r.target,
             r.protocol,
-            CLASS_NAMES[class_index(r.status)].as_bytes(),
+            b"", // class: below
             route,
             r.referrer,
             r.user_agent,
@@ -108,8 +91,11 @@ impl ParquetRecords {
             r.flags,
         ];
         let mut text = 0;
-        for (col, t) in c.text.iter_mut().zip(texts) {
-            text += col.push(t);
+        for (i, (col, t)) in c.text.iter_mut().zip(texts).enumerate() {
+            text += match i {
+                CLASS => col.push_plain(CLASS_NAMES[class_index(r.status)]),
+                _ => col.push(t),
+            };
         }
         c.line.push(line as i64);
         c.time.push(r.time.map(|t| t.unix * 1_000_000));
@@ -119,23 +105,15 @@ impl ParquetRecords {
         c.rt.push(r.request_time_us.map(|us| us as f64 / 1000.0));
         c.ut.push(r.upstream_time_us.map(|us| us as f64 / 1000.0));
         c.ups.push(r.upstream_status.map(|s| s as i32));
-        if self.agents {
-            AGENTS.with_borrow_mut(|cache| {
-                if cache.len() >= AGENT_CACHE && !cache.contains_key(r.user_agent) {
-                    cache.clear();
-                }
-                if !cache.contains_key(r.user_agent) {
-                    let a = crate::agent::classify(r.user_agent);
-                    cache.insert(r.user_agent.into(), (a.family, a.category.name()));
-                }
-                let (family, category) = &cache[r.user_agent];
-                text += c.family.push(family.as_bytes()) + c.category.push(category.as_bytes());
-            });
-        } else {
-            c.family.push(b"");
-            c.category.push(b"");
+        let agent = seen.agent.filter(|_| self.agents);
+        match agent {
+            Some(a) => text += c.family.push(a.family.as_bytes()) + c.category.push(a.category.name().as_bytes()),
+            None => {
+                c.family.push(b"");
+                c.category.push(b"");
+            }
         }
-        c.agent_valid.push(self.agents);
+        c.agent_valid.push(agent.is_some());
         c.text_total += text as u64;
         c.text_end.push(c.text_total);
     }
@@ -151,6 +129,13 @@ struct TextCol {
 impl TextCol {
     fn new() -> TextCol {
         TextCol { text: String::new(), offsets: vec![0] }
+    }
+
+    /// Append text known to be printable ASCII (no escaping to do).
+    fn push_plain(&mut self, t: &'static str) -> usize {
+        self.text.push_str(t);
+        self.offsets.push(self.text.len() as i64);
+        t.len()
     }
 
     /// Append the escaped form of `t`; returns its length.
@@ -358,6 +343,8 @@ impl Encoder {
             .set_column_dictionary_enabled(ColumnPath::from("path"), false)
             .set_column_dictionary_enabled(ColumnPath::from("line"), false)
             .set_column_dictionary_enabled(ColumnPath::from("time"), false)
+            .set_column_encoding(ColumnPath::from("line"), Encoding::DELTA_BINARY_PACKED)
+            .set_column_encoding(ColumnPath::from("time"), Encoding::DELTA_BINARY_PACKED)
             .set_column_dictionary_enabled(ColumnPath::from("bytes"), false)
             .set_column_dictionary_enabled(ColumnPath::from("request_time_ms"), false)
             .set_column_dictionary_enabled(ColumnPath::from("upstream_time_ms"), false)
@@ -566,7 +553,10 @@ mod tests {
         let mut route = Vec::new();
         for (i, l) in lines.iter().enumerate().take(range.end).skip(range.start) {
             let r = parse_line(&fmt, l.as_bytes()).unwrap();
-            sink.row(&mut c, &mut route, "a.log", i as u64 + 1, &r);
+            crate::parse::route::normalize(r.target, &mut route);
+            let agent = crate::agent::classify(r.user_agent);
+            let seen = Counted { rec: &r, line: 0, route: &route, agent: Some(&agent) };
+            sink.row(&mut c, "a.log", i as u64 + 1, &seen);
         }
         c
     }

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 
 use super::csv::push_field;
 use super::json::push_str;
-use crate::engine::{RecordSink, Rows};
-use crate::parse::Record;
+use crate::engine::{Counted, RecordSink, Rows};
 use crate::report::records::{COLUMNS, Field, Scratch, fields};
 use crate::zone::Zone;
 
@@ -43,12 +42,12 @@ impl RecordSink for RecordWriter {
         }
     }
 
-    fn write(&self, out: &mut Rows, file: &str, line: u64, r: &Record, zone: &Zone) {
+    fn write(&self, out: &mut Rows, file: &str, line: u64, c: &Counted, zone: &Zone) {
         // The engine hands back the buffer `rows` made: bytes.
         let out: &mut Vec<u8> = out.downcast_mut().expect("a records buffer from RecordSink::rows");
         BUFFERS.with_borrow_mut(|b| {
             let Buffers { fields: sc, cell, json } = b;
-            let fields = fields(sc, file, line, r, zone);
+            let fields = fields(sc, file, line, c.rec, c.route, zone);
             match self {
                 RecordWriter::Csv { raw } => {
                     for (i, (_, f)) in fields.iter().enumerate() {

@@ -3,7 +3,6 @@
 //! order.
 
 use crate::parse::Record;
-use crate::parse::route;
 use crate::parse::time::rfc3339_into;
 use crate::status::{CLASS_NAMES as CLASSES, class_index};
 use crate::text::escape_into;
@@ -43,16 +42,10 @@ pub fn fields<'a>(
     file: &'a str,
     line: u64,
     r: &'a Record,
+    route: &'a [u8],
     zone: &Zone,
 ) -> [(&'static str, Field<'a>); 21] {
-    let Scratch { route: route_buf, time, status, rt, ut, ups } = sc;
-    let route: &[u8] = match r.method {
-        Some(_) => {
-            route::normalize(r.target, route_buf);
-            route_buf
-        }
-        None => route::NO_ROUTE,
-    };
+    let Scratch { time, status, rt, ut, ups } = sc;
     time.clear();
     if let Some(t) = r.time {
         rfc3339_into(t.unix, zone.offset_at(t.unix), time);
@@ -95,7 +88,6 @@ pub fn fields<'a>(
 /// Buffers reused from one record to the next.
 #[derive(Default)]
 pub struct Scratch {
-    route: Vec<u8>,
     time: String,
     status: String,
     rt: String,
