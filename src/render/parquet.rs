@@ -4,7 +4,7 @@
 //! text escaped in place, no row format in between); the engine hands the
 //! chunks over in file order to [`ParquetFile`], whose writer thread cuts
 //! them into row groups of [`ROW_GROUP`] rows (fewer when their text passes
-//! [`GROUP_TEXT`], so memory stays bounded) and encodes each group's
+//! 128 MiB, so memory stays bounded) and encodes each group's
 //! columns in parallel through the Arrow writer, zstd-compressed,
 //! dictionary-encoded where that pays. Row groups fall at the same rows
 //! whatever the chunks were, so the file is the same for any thread count.
