@@ -10,7 +10,8 @@
 #   3. what must not get slower: gzip and zstd input, a timed log with the
 #      latency report, records mode, 10 M distinct paths; with BASE=path to
 #      an older logstat binary, each is also run with it, alternated.
-#   4. goaccess on a 20 MB slice (lines per second), when installed.
+#   4. records to Parquet on 1 GiB against the default report (issue 17);
+#   5. goaccess on a 20 MB slice (lines per second), when installed.
 #
 #   benches/compare.sh [RUNS]          RUNS default 5 (7 for the two main files)
 #   LOGSTAT_BENCH_DIR=/tmp/x BASE=/tmp/logstat-old benches/compare.sh
@@ -95,6 +96,20 @@ for c in "${cases[@]}"; do
     printf '  %-32s %7.3f s\n' "$label" "$(med "${n[@]}")"
   fi
 done
+
+# Issue 17: records of the 1 GiB file to Parquet against the default
+# report (target: within 4x), alternated.
+PQ="$DIR/parquet-out"
+pq=(); dr=()
+cat "$BIG" > /dev/null
+for _ in $(seq "$RUNS"); do
+  pq+=("$(secs "$BIN" "$BIG" -q -r records -f parquet -o "$PQ")")
+  dr+=("$(secs "$BIN" "$BIG" -q)")
+done
+printf '== records -> Parquet, 1 GiB (median of %s): %.3f s, default report %.3f s, ratio %.2fx (%s MB written)\n' \
+  "$RUNS" "$(med "${pq[@]}")" "$(med "${dr[@]}")" "$(ratio "$(med "${pq[@]}")" "$(med "${dr[@]}")")" \
+  "$(( $(stat -c %s "$PQ/records.parquet") / 1000000 ))"
+rm -rf "$PQ"
 
 # Issue 15: JSON lines (nginx escape=json) of the same real-shaped traffic,
 # about the same bytes: time per byte against the combined file, one thread
