@@ -38,8 +38,8 @@ pub trait RecordSink: Sync {
     fn rows(&self, len: usize) -> Rows {
         Box::new(Vec::<u8>::with_capacity(len * 2))
     }
-    /// Append record `c.rec`, line `line` of input `file`, to `out` (a
-    /// buffer from [`rows`](Self::rows)).
+    /// Append record `c.rec`, line `line` of input `file` (`c.line` counts
+    /// within the chunk), to `out` (a buffer from [`rows`](Self::rows)).
     fn write(&self, out: &mut Rows, file: &str, line: u64, c: &Counted, zone: &Zone);
 }
 
