@@ -116,6 +116,45 @@ fn truncation_during_a_streamed_read_is_reported() {
     truncated_mid_run("never", 4);
 }
 
+/// Records from a mapped file truncated mid-run: what was read before the
+/// cut is written in file order, each line once under its own number; the
+/// run says what was not counted and exits 1.
+#[test]
+fn truncation_while_writing_records_keeps_what_was_read_in_order() {
+    let env = Env::new();
+    let data = generated(5, 24 << 20);
+    let p = env.write("live.log", &data);
+    let out_dir = env.dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
+        .arg(&p)
+        .args(["-q", "--mmap", "always", "-j", "2", "-r", "records", "-f", "csv", "-o"])
+        .arg(&out_dir)
+        .env("LOGSTAT_CHUNK_DELAY_MS", "10")
+        .env("LOGSTAT_CHUNK_BYTES", "65536")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(4096).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the file shrank while being read"), "{err}");
+    let csv = std::fs::read_to_string(out_dir.join("records.csv")).unwrap();
+    let original: Vec<&str> = data.lines().collect();
+    let mut last = 0;
+    for row in csv.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let n: usize = cells[1].parse().unwrap();
+        assert!(n > last, "line {n} after line {last}: not in file order");
+        // Its own line: the client address the log has on that line.
+        assert_eq!(Some(cells[3]), original[n - 1].split(' ').next(), "line {n}");
+        last = n;
+    }
+    assert!(last > 0, "what was read before the cut is written");
+}
+
 #[test]
 fn huge_lines_nul_bytes_and_garbage() {
     let env = Env::new();

@@ -157,6 +157,85 @@ impl Workers {
     }
 }
 
+/// Chunks counted ahead of the one being written by [`records_in_order`]
+/// (with the writer's own queue, what bounds its memory: a chunk's records
+/// are a few MiB).
+const AHEAD: usize = 16;
+
+/// What a chunk task of [`records_in_order`] gives: its counts, its
+/// records, whether the chunk was intact after parsing; or its panic.
+type Done = std::thread::Result<(Stats, crate::engine::Rows, bool)>;
+
+/// `--report records` over a mapped input: every chunk is a task of the
+/// pool, started up to [`AHEAD`] chunks before the one being written, and
+/// the results are taken in file order (records written, counts merged and
+/// bounded chunk by chunk, as [`per_chunk`] does). Unlike batches, no
+/// thread waits at a batch's end for the slowest chunk, and the pool keeps
+/// counting while the records output is busy. `before(i)` runs before
+/// chunk `i` is started (it maps the pages ahead). Returns the bytes of
+/// chunks a truncation damaged (dropped).
+///
+/// The tasks are spawned from this thread, which only waits for them (it
+/// is not a thread of the pool, so with one thread the pool still runs
+/// every task).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn records_in_order(
+    ctx: &ScanCtx,
+    chunks: &[&[u8]],
+    total: &mut Stats,
+    intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    file: &str,
+    line0: &mut u64,
+    rec: &mut RecordsOut,
+    before: &mut dyn FnMut(usize),
+) -> std::io::Result<u64> {
+    let sink = rec.sink;
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+    let mut ready: Vec<Option<Done>> = (0..AHEAD).map(|_| None).collect();
+    let mut lost = 0;
+    rayon::in_place_scope(|scope| {
+        let mut started = 0;
+        for (i, c) in chunks.iter().enumerate() {
+            while started < chunks.len() && started < i + AHEAD {
+                before(started);
+                let (c, start, tx) = (chunks[started], *line0, tx.clone());
+                *line0 += chunk::count_lines(c);
+                let idx = started;
+                scope.spawn(move |_| {
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut s = Scanner::new(ctx.window);
+                        let mut out = sink.rows(c.len());
+                        s.chunk(ctx, idx as u32, c, |r| sink.write(&mut out, file, start + r.line, r, ctx.count.zone));
+                        let ok = intact(c);
+                        (s.stats, out, ok)
+                    }));
+                    // The receiver outlives the scope.
+                    let _ = tx.send((idx, done));
+                });
+                started += 1;
+            }
+            let done = loop {
+                if let Some(d) = ready[i % AHEAD].take() {
+                    break d;
+                }
+                // This thread holds a sender: `recv` waits, never fails.
+                let Ok((j, d)) = rx.recv() else { unreachable!("a sender is held") };
+                ready[j % AHEAD] = Some(d);
+            };
+            let (stats, out, ok) = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if ok {
+                rec.out.put(out)?;
+                total.merge(stats);
+                total.bound(ctx.max_routes, ctx.who);
+            } else {
+                lost += c.len() as u64;
+            }
+            crate::engine::PROGRESS.fetch_add(c.len() as u64, Ordering::Relaxed);
+        }
+        Ok(lost)
+    })
+}
+
 /// [`process_batch`] one `Stats` per chunk: for records output, which must
 /// be written in file order, and for batches a truncation damaged.
 fn per_chunk(

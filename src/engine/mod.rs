@@ -295,7 +295,20 @@ impl FileCtx<'_> {
                 _ => &[],
             }
         };
-        for (b, group) in batches.iter().enumerate() {
+        let in_order = records.is_some();
+        if let Some(rec) = records.as_deref_mut() {
+            // Records: chunk by chunk in file order, the pages of a batch
+            // mapped when its first chunk starts.
+            let mut before = |i: usize| {
+                if i % BATCH_CHUNKS == 0 {
+                    let b = i / BATCH_CHUNKS;
+                    map.populate(span(batches[b]), span(batches.get(b + 1).copied().unwrap_or_default()));
+                }
+            };
+            lost =
+                batch::records_in_order(&ctx, &chunks, &mut total, &intact, self.name, &mut line0, rec, &mut before)?;
+        }
+        for (b, group) in batches.iter().enumerate().filter(|_| !in_order) {
             map.populate(span(group), span(batches.get(b + 1).copied().unwrap_or_default()));
             let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
             lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, rec)?;
