@@ -300,7 +300,7 @@ impl FileCtx<'_> {
             // Records: chunk by chunk in file order, the pages of a batch
             // mapped when its first chunk starts.
             let mut before = |i: usize| {
-                if i % BATCH_CHUNKS == 0 {
+                if i.is_multiple_of(BATCH_CHUNKS) {
                     let b = i / BATCH_CHUNKS;
                     map.populate(span(batches[b]), span(batches.get(b + 1).copied().unwrap_or_default()));
                 }
