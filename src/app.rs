@@ -396,7 +396,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         OutFormat::Json => RecordWriter::Json,
         _ => RecordWriter::Csv { raw: cfg.out.raw_csv },
     });
-    let parquet_sink = crate::render::parquet::ParquetRecords { agents: cfg.engine.who };
+    let parquet_sink = crate::render::parquet::ParquetRecords::new(cfg.engine.who);
     let mut parquet_file = None;
     let mut text_out = None;
     let records = match &writer {
