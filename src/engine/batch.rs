@@ -1,6 +1,7 @@
 //! Batches of chunks counted in parallel: one accumulator per worker,
 //! checkpointed into the total where the route bound or a truncation check
-//! needs it; chunk by chunk where records must be written in order.
+//! needs it; chunk by chunk where records must be written in order (from a
+//! mapped file without batches: [`records_in_order`]).
 
 use std::sync::atomic::Ordering;
 

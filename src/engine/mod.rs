@@ -6,8 +6,9 @@
 //! Mapped files are split into chunks that workers fold into their own
 //! `Stats`, reduced by exact merges. Streams (stdin, pipes, small files) are
 //! read in batches of chunks into one reused buffer, so memory does not grow
-//! with the input. `--report records` processes chunks in batches and writes
-//! each batch's output in file order.
+//! with the input. `--report records` writes each chunk's records in file
+//! order: from a mapped file, chunks are pool tasks started ahead of the one
+//! being written; from a stream, in batches.
 
 mod batch;
 mod live;
