@@ -75,6 +75,23 @@ fn a_rotated_set_by_quoted_glob() {
     logstat().arg(none.to_str().unwrap()).args(["-q", "-f", "csv", "-r", "summary"]).assert().code(1);
 }
 
+/// Run logstat on `p` with `args`, slowed by the test knobs (64 KiB chunks,
+/// 10 ms after each), and cut `p` to 4 KiB (like copytruncate) 0.9 s in.
+fn cut_mid_run(p: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
+        .arg(p)
+        .args(args)
+        .env("LOGSTAT_CHUNK_DELAY_MS", "10")
+        .env("LOGSTAT_CHUNK_BYTES", "65536")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    std::fs::OpenOptions::new().write(true).open(p).unwrap().set_len(4096).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Truncate a 24 MiB log to 4 KiB (like copytruncate) while a run slowed
 /// by the test knobs reads it with `mmap` (always: mapped, after the first
 /// checkpoint of 8 × 16 chunks; never: streamed). What was read before is
@@ -83,18 +100,7 @@ fn a_rotated_set_by_quoted_glob() {
 fn truncated_mid_run(mmap: &str, seed: u64) {
     let env = Env::new();
     let p = env.write("live.log", generated(seed, 24 << 20));
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
-        .arg(&p)
-        .args(["-q", "--mmap", mmap, "-j", "2", "-f", "csv", "-r", "summary"])
-        .env("LOGSTAT_CHUNK_DELAY_MS", "10")
-        .env("LOGSTAT_CHUNK_BYTES", "65536")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(900));
-    std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(4096).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cut_mid_run(&p, &["-q", "--mmap", mmap, "-j", "2", "-f", "csv", "-r", "summary"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "--mmap {mmap}: no SIGBUS, exit 1; stderr: {err}");
     assert!(err.contains("the file shrank while being read") && err.contains("bytes were not counted"), "{err}");
@@ -126,18 +132,8 @@ fn truncation_while_writing_records_keeps_what_was_read_in_order() {
     let p = env.write("live.log", &data);
     let out_dir = env.dir.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logstat"))
-        .arg(&p)
-        .args(["-q", "--mmap", "always", "-j", "2", "-r", "records", "-f", "csv", "-o"])
-        .arg(&out_dir)
-        .env("LOGSTAT_CHUNK_DELAY_MS", "10")
-        .env("LOGSTAT_CHUNK_BYTES", "65536")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(900));
-    std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(4096).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out_arg = out_dir.to_str().unwrap();
+    let out = cut_mid_run(&p, &["-q", "--mmap", "always", "-j", "2", "-r", "records", "-f", "csv", "-o", out_arg]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("the file shrank while being read"), "{err}");
