@@ -346,8 +346,8 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     if let Some(f) = &cfg.follow {
         return follow(cfg, f);
     }
-    if let Some(dir) = &cfg.out.output_dir {
-        output_dir(dir)?;
+    if let Some(dir) = cfg.out.dir_to_create() {
+        output_dir(&dir)?;
     }
     let mut opts = cfg.engine.clone();
     if cfg.engine.filter.needs_last_line() {
@@ -401,8 +401,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     let mut text_out = None;
     let records = match &writer {
         _ if parquet => {
-            let dir = cfg.out.output_dir.as_ref().expect("config: parquet needs -o");
-            let path = dir.join("records.parquet");
+            let path = cfg.out.parquet_path().expect("config: parquet needs -o");
             let f = crate::render::parquet::ParquetFile::create(path.clone())
                 .map_err(|source| OutputError::File { path, source })?;
             Some(RecordsOut { sink: &parquet_sink, out: parquet_file.insert(f) })
@@ -423,7 +422,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     init_threads(cfg.threads, cfg.out.quiet);
     let ran = engine::run_spans(&inputs, &spans, &opts, &mut |n| notice(cfg, n), records);
     if let Some(f) = parquet_file {
-        let path = cfg.out.output_dir.as_ref().map(|d| d.join("records.parquet")).unwrap_or_default();
+        let path = cfg.out.parquet_path().unwrap_or_default();
         if ran.is_ok() {
             f.finish().map_err(|source| OutputError::File { path, source })?;
         }

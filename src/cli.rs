@@ -192,7 +192,8 @@ pub struct ReportArgs {
     pub format: Option<OutFormat>,
 
     /// Write each report to DIR/<report>.csv (or .json; records.jsonl; html:
-    /// DIR/report.html).
+    /// DIR/report.html; parquet: DIR/records.parquet, or `-o FILE.parquet`,
+    /// which also implies `-f parquet`).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 

@@ -86,7 +86,30 @@ impl MergeConfig {
     }
 }
 
+/// Whether `-o PATH` names a Parquet file rather than a directory: it ends
+/// in `.parquet` and is not an existing directory.
+fn parquet_file_name(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) && !path.is_dir()
+}
+
 impl Output {
+    /// Where Parquet records go: `-o FILE.parquet` itself, else
+    /// `DIR/records.parquet`; `None` without `-o`.
+    pub fn parquet_path(&self) -> Option<PathBuf> {
+        let o = self.output_dir.as_ref()?;
+        Some(if parquet_file_name(o) { o.clone() } else { o.join("records.parquet") })
+    }
+
+    /// The directory to create for the outputs: `-o DIR`, or the folder of
+    /// `-o FILE.parquet`.
+    pub fn dir_to_create(&self) -> Option<PathBuf> {
+        let o = self.output_dir.as_ref()?;
+        if self.output == OutFormat::Parquet && parquet_file_name(o) {
+            return o.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from);
+        }
+        Some(o.clone())
+    }
+
     pub fn from_args(cli: ReportArgs) -> Result<Output, UsageError> {
         let mut reports = Vec::new();
         for r in &cli.report {
@@ -107,7 +130,12 @@ impl Output {
         if default_reports {
             reports = Kind::DEFAULT.to_vec();
         }
-        let output = cli.format.unwrap_or(if cli.output_dir.is_some() { OutFormat::Csv } else { OutFormat::Table });
+        let to_file = cli.output_dir.as_deref().is_some_and(parquet_file_name);
+        let output = cli.format.unwrap_or(match &cli.output_dir {
+            Some(_) if to_file => OutFormat::Parquet,
+            Some(_) => OutFormat::Csv,
+            None => OutFormat::Table,
+        });
         let has_records = reports.contains(&Kind::Records);
         match (output, &cli.output_dir) {
             (OutFormat::Table, Some(_)) => {
@@ -125,7 +153,9 @@ impl Output {
                 return Err(usage("--format parquet writes records: use --report records (alone)"));
             }
             (OutFormat::Parquet, None) => {
-                return Err(usage("--format parquet writes a file: give --output-dir DIR (DIR/records.parquet)"));
+                return Err(usage(
+                    "--format parquet writes a file: give --output-dir DIR (DIR/records.parquet) or -o FILE.parquet",
+                ));
             }
             (OutFormat::Html, _) if has_records => {
                 return Err(usage("--format html shows aggregates: --report records needs csv or json"));

@@ -140,6 +140,25 @@ fn filters_apply_and_the_fleet_queries_run() {
     logstat().arg(&log).args(["-f", "parquet", "-r", "records"]).assert().code(2);
 }
 
+/// `-o FILE.parquet` writes that file (its folder created, `-f parquet`
+/// implied): the same bytes as `-o DIR`'s `DIR/records.parquet`.
+#[test]
+fn a_parquet_file_of_your_choosing() {
+    let env = Env::new();
+    let log = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/access.log");
+    let file = env.path("web1/2024-10-10.parquet");
+    stdout_of(logstat().arg(&log).args(["-q", "-r", "records", "-o"]).arg(&file), 0);
+    assert!(file.is_file(), "{} is a file", file.display());
+    let dir = env.path("dir");
+    stdout_of(logstat().arg(&log).args(["-q", "-r", "records", "-f", "parquet", "-o"]).arg(&dir), 0);
+    assert!(std::fs::read(&file).unwrap() == std::fs::read(dir.join("records.parquet")).unwrap());
+    // Only records go to Parquet, named or not.
+    logstat().arg(&log).args(["-q", "-r", "summary", "-o"]).arg(env.path("s.parquet")).assert().code(2);
+    if let Some(n) = duckdb(&format!("select count(*) from '{}'", file.display())) {
+        assert_eq!(n, ["600"]);
+    }
+}
+
 #[test]
 fn load_balancer_records_keep_the_host_and_the_backend_status() {
     let alb = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/formats/alb.log");
