@@ -266,7 +266,7 @@ impl FileCtx<'_> {
     /// A memory-mapped input. After each chunk the mapping's guard and the
     /// file's size are checked; chunks that a truncation touched are dropped
     /// and the input is reported as cut short.
-    fn run_bytes(&mut self, map: &GuardedMap, mut records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
+    fn run_bytes(&mut self, map: &GuardedMap, records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
         let whole: &[u8] = map;
         let start = (self.span.skip as usize).min(whole.len());
         let end = self.span.limit.map_or(whole.len(), |n| (start as u64 + n).min(whole.len() as u64) as usize);
@@ -296,8 +296,7 @@ impl FileCtx<'_> {
                 _ => &[],
             }
         };
-        let in_order = records.is_some();
-        if let Some(rec) = records.as_deref_mut() {
+        if let Some(rec) = records {
             // Records: chunk by chunk in file order, the pages of a batch
             // mapped when its first chunk starts.
             let mut before = |i: usize| {
@@ -308,12 +307,12 @@ impl FileCtx<'_> {
             };
             lost =
                 batch::records_in_order(&ctx, &chunks, &mut total, &intact, self.name, &mut line0, rec, &mut before)?;
-        }
-        for (b, group) in batches.iter().enumerate().filter(|_| !in_order) {
-            map.populate(span(group), span(batches.get(b + 1).copied().unwrap_or_default()));
-            let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-            lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, rec)?;
-            PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
+        } else {
+            for (b, group) in batches.iter().enumerate() {
+                map.populate(span(group), span(batches.get(b + 1).copied().unwrap_or_default()));
+                lost += process_batch(&ctx, group, (b * BATCH_CHUNKS) as u32, &mut total, &mut workers, &intact, None)?;
+                PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
+            }
         }
         workers.finish(&ctx, &mut total);
         let error = (lost > 0).then(|| {
