@@ -14,7 +14,8 @@ use crate::stats::Stats;
 
 /// Parse a batch of chunks in parallel and merge them into `total`, then
 /// bound the route table once for the batch. Chunks for which `intact` fails
-/// after parsing are dropped. `rec` carries the file name, the line number
+/// after parsing are dropped; `prepare` runs on the worker before it parses
+/// a chunk (maps its pages). `rec` carries the file name, the line number
 /// before the batch (advanced past it) and the records sink. Returns the
 /// bytes dropped.
 ///
@@ -24,6 +25,7 @@ use crate::stats::Stats;
 /// Merging is exact and order-independent, and the route bound is applied
 /// only at batch ends, so the result does not depend on which worker took
 /// which chunk: byte-identical for any thread count.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn process_batch(
     ctx: &ScanCtx,
     chunks: &[&[u8]],
@@ -31,6 +33,7 @@ pub(super) fn process_batch(
     total: &mut Stats,
     workers: &mut Workers,
     intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    prepare: &(dyn Fn(&[u8]) + Sync),
     rec: Option<(&str, &mut u64, &mut RecordsOut)>,
 ) -> std::io::Result<u64> {
     // Once the route bound has acted on this input, there are more routes
@@ -52,6 +55,7 @@ pub(super) fn process_batch(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(c) = chunks.get(i) else { break };
+                    prepare(c);
                     s.chunk(ctx, first_idx + i as u32, c, |_| {});
                     ok &= intact(c);
                 }
@@ -80,9 +84,9 @@ pub(super) fn process_batch(
         let lost = workers.pending_bytes;
         workers.list.clear();
         (workers.pending_bytes, workers.pending_batches) = (0, 0);
-        return Ok(lost + per_chunk(ctx, chunks, first_idx, total, intact, None)?);
+        return Ok(lost + per_chunk(ctx, chunks, first_idx, total, intact, prepare, None)?);
     }
-    per_chunk(ctx, chunks, first_idx, total, intact, rec)
+    per_chunk(ctx, chunks, first_idx, total, intact, prepare, rec)
 }
 
 /// One worker's counts, alone on its cache lines: two workers' hot counters
@@ -245,6 +249,7 @@ fn per_chunk(
     first_idx: u32,
     total: &mut Stats,
     intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    prepare: &(dyn Fn(&[u8]) + Sync),
     mut rec: Option<(&str, &mut u64, &mut RecordsOut)>,
 ) -> std::io::Result<u64> {
     let starts: Vec<u64> = match rec.as_mut() {
@@ -266,6 +271,7 @@ fn per_chunk(
             let mut s = Scanner::new(ctx.window);
             let idx = first_idx + i as u32;
             let mut out = None;
+            prepare(c);
             match writer {
                 Some((file, w)) => {
                     let out = out.insert(w.rows(c.len()));

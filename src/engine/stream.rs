@@ -83,7 +83,7 @@ impl FileCtx<'_> {
                 let cut = memchr::memrchr(b'\n', &buf[..fill.filled]).map_or(0, |i| i + 1);
                 let (pre, _) = chunk::split_aligned(&buf[..cut], abs, chunk_bytes, true);
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-                process_batch(&ctx, &pre, chunk_idx, &mut total, &mut workers, &all, rec)?;
+                process_batch(&ctx, &pre, chunk_idx, &mut total, &mut workers, &all, &|_| {}, rec)?;
                 chunk_idx += pre.len() as u32;
                 overlong = Some(buf[cut..cut + crate::stats::EXCERPT_BYTES].to_vec());
                 abs += fill.filled as u64;
@@ -93,7 +93,7 @@ impl FileCtx<'_> {
             }
             for group in chunks.chunks(BATCH_CHUNKS) {
                 let rec = records.as_deref_mut().map(|r| (self.name, &mut line0, r));
-                process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, rec)?;
+                process_batch(&ctx, group, chunk_idx, &mut total, &mut workers, &all, &|_| {}, rec)?;
                 chunk_idx += group.len() as u32;
                 if let Some(d) = self.opts.chunk_delay {
                     // Test knob: slow the run so a truncation lands mid-read.
