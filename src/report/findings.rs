@@ -50,7 +50,7 @@ fn top_routes<'a>(ctx: &'a Ctx, total: u64, f: impl Fn(&RouteCounts) -> u64) -> 
         .stats
         .routes
         .iter()
-        .map(|(k, rc)| (&k[..], f(rc), rc))
+        .map(|(k, rc)| (k, f(rc), rc))
         .filter(|(_, n, _)| *n > 0 && *n * 10 >= total)
         .collect();
     v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));

@@ -8,7 +8,7 @@ use crate::units::thousands;
 /// Routes sorted by requests descending, then by route bytes; only the
 /// first `limit` when given.
 pub fn sorted<'a>(ctx: &'a Ctx, limit: Option<usize>) -> Vec<(&'a [u8], &'a RouteCounts)> {
-    let mut v: Vec<(&[u8], &RouteCounts)> = ctx.run.stats.routes.iter().map(|(k, c)| (&k[..], c)).collect();
+    let mut v: Vec<(&[u8], &RouteCounts)> = ctx.run.stats.routes.iter().collect();
     super::sort_top(&mut v, limit, |a, b| b.1.counts.requests.cmp(&a.1.counts.requests).then(a.0.cmp(b.0)));
     v
 }

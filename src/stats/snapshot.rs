@@ -143,7 +143,7 @@ impl StatsSnap {
         }
         s.classes = self.classes;
         s.failures = self.failures;
-        s.routes = self.routes.into_iter().map(|(k, v)| (k.into_boxed_slice(), v)).collect();
+        s.routes = self.routes.into_iter().collect();
         s.other_routes = self.other_routes;
         s.routes_pruned = self.routes_pruned;
         s.route_error = self.route_error;
