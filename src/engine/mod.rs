@@ -124,7 +124,13 @@ pub fn run_spans(
         };
         let mut ctx = FileCtx { idx: idx as u32, name: &name, opts, zone: &mut zone, notify: &mut *notify, span };
         let outcome = match opened {
-            Opened::Mapped(map) => ctx.run_bytes(&map, records.as_mut()),
+            Opened::Mapped(map) => {
+                let outcome = ctx.run_bytes(&map, records.as_mut());
+                // What is left to unmap (the pages chunks share), on an idle
+                // pool thread beside the report.
+                rayon::spawn(move || drop(map));
+                outcome
+            }
             Opened::Stream(mut r, c, size) => match skip(&mut r, span.skip) {
                 Ok(()) => {
                     let r: Box<dyn Read + Send> = match span.limit {
@@ -264,8 +270,9 @@ impl FileCtx<'_> {
     }
 
     /// A memory-mapped input. After each chunk the mapping's guard and the
-    /// file's size are checked; chunks that a truncation touched are dropped
-    /// and the input is reported as cut short.
+    /// file's size are checked (chunks that a truncation touched are dropped
+    /// and the input is reported as cut short), and the chunk's pages are
+    /// released ([`GuardedMap::release`]).
     fn run_bytes(&mut self, map: &GuardedMap, records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
         let whole: &[u8] = map;
         let start = (self.span.skip as usize).min(whole.len());
@@ -282,7 +289,9 @@ impl FileCtx<'_> {
                 std::thread::sleep(d);
             }
             let end = (c.as_ptr() as usize - base + c.len()) as u64;
-            !map.faulted() && end <= map.current_len()
+            let ok = !map.faulted() && end <= map.current_len();
+            map.release(c);
+            ok
         };
         let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
         let mut total = Stats::new(self.opts.window);
