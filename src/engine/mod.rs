@@ -286,7 +286,8 @@ impl FileCtx<'_> {
         let delay = self.opts.chunk_delay;
         let intact = |c: &[u8]| {
             if let Some(d) = delay {
-                std::thread::sleep(d);
+                // Per chunk's worth of bytes (the ends of batches go in pieces).
+                std::thread::sleep(d.mul_f64((c.len() as f64 / self.opts.chunk_bytes.max(1) as f64).min(1.0)));
             }
             let end = (c.as_ptr() as usize - base + c.len()) as u64;
             let ok = !map.faulted() && end <= map.current_len();

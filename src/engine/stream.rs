@@ -52,7 +52,7 @@ impl FileCtx<'_> {
             if let Some(head) = &overlong {
                 match memchr::memchr(b'\n', &buf[..fill.filled]) {
                     Some(i) => {
-                        total.add_overlong(self.idx, chunk_idx, head);
+                        total.add_overlong(self.idx, super::batch::piece_id(chunk_idx, 0), head);
                         (chunk_idx, line0, overlong) = (chunk_idx + 1, line0 + 1, None);
                         buf.copy_within(i + 1..fill.filled, 0);
                         fill.filled -= i + 1;
@@ -108,7 +108,7 @@ impl FileCtx<'_> {
         }
         workers.finish(&ctx, &mut total);
         if let Some(head) = &overlong {
-            total.add_overlong(self.idx, chunk_idx, head);
+            total.add_overlong(self.idx, super::batch::piece_id(chunk_idx, 0), head);
         }
         let mut name = format.name.clone();
         if let Some(c) = compression.label() {
