@@ -339,3 +339,28 @@ fn per_chunk(
     }
     Ok(lost)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_items_cover_a_batch_in_order_with_pieces_at_the_end() {
+        let text: Vec<u8> = (0..400).flat_map(|i| format!("line {i} {}\n", "x".repeat(i % 37)).into_bytes()).collect();
+        let (chunks, _) = chunk::split_aligned(&text, 0, 997, true);
+        assert!(chunks.len() > SPLIT + 2);
+        for n in [0, 1, SPLIT, chunks.len()] {
+            let batch = &chunks[..n];
+            let items: Vec<(usize, usize, &[u8])> = (0..).map_while(|i| work(batch, i)).collect();
+            assert_eq!(items.len(), n.saturating_sub(SPLIT) + n.min(SPLIT) * PIECES, "{n} chunks");
+            // In file order, whole, each piece ending on a line end.
+            assert_eq!(items.iter().flat_map(|w| w.2.iter().copied()).collect::<Vec<u8>>(), batch.concat());
+            let ids: Vec<u32> = items.iter().map(|&(c, p, _)| piece_id(7 + c as u32, p)).collect();
+            assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+            assert!(items.iter().all(|w| w.2.is_empty() || w.2.ends_with(b"\n")));
+            // The pieces really split their chunks.
+            let pieces = items[n.saturating_sub(SPLIT)..].iter().filter(|w| !w.2.is_empty()).count();
+            assert!(n == 0 || pieces > n.min(SPLIT), "{pieces} pieces");
+        }
+    }
+}
