@@ -3,8 +3,8 @@
 
 use crate::filter::Filter;
 use crate::format::LogFormat;
-use crate::parse::{Malformed, Reason, Record, parse_into, route};
-use crate::stats::{CountCtx, MAX_LINE_BYTES, Stats};
+use crate::parse::{Malformed, Record, parse_next, route};
+use crate::stats::{CountCtx, Stats};
 use crate::zone::Zone;
 
 /// One chunk's records as a [`RecordSink`] encoded them: bytes for the text
@@ -80,6 +80,15 @@ pub struct ScanCtx<'a> {
     pub count: CountCtx<'a>,
 }
 
+/// Bytes asked for ahead of the line being parsed. Finding a line's end
+/// in its own pass used to bring its bytes in from memory, in a tight loop
+/// with many loads in flight; parsing fields from the chunk directly stalls
+/// on each first touch instead, unless the bytes are asked for ahead
+/// (`-j1` on the 100 MB log, 41 alternated runs: lower quartile 155.8 ms
+/// before, 156.8 without prefetch, 140.5 with it; 1024 and 2048 bytes ahead
+/// measured alike).
+const AHEAD: usize = 1024;
+
 /// A worker's reusable state: its counts, the route buffer and the agent
 /// cache.
 pub struct Scanner {
@@ -115,25 +124,40 @@ impl Scanner {
     pub fn chunk<F: FnMut(&Counted)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], mut on_record: F) -> u64 {
         let mut n = 0u64;
         let mut start = 0;
-        // Lines are a few hundred bytes: an inline search per line is
-        // cheaper than memchr's iterator (5% of a run).
-        while let Some(len) = crate::parse::find::find1(&data[start..], b'\n') {
+        let mut pf = 0;
+        // Each line's end is found by its parse (`parse_next`), not by a
+        // search of its own first.
+        while start < data.len() {
             n += 1;
-            self.line(ctx, chunk, n, &data[start..start + len], &mut on_record);
+            let rest = &data[start..];
+            // One hint per cache line, AHEAD bytes on.
+            while pf < (start + AHEAD).min(data.len()) {
+                prefetch(data, pf);
+                pf += 64;
+            }
+            let mut rec = Record::empty();
+            let (len, parsed) = parse_next(ctx.format, rest, &mut rec);
+            self.line(ctx, chunk, n, &rest[..len], &rec, parsed, &mut on_record);
             start += len + 1;
-        }
-        if start < data.len() {
-            n += 1;
-            self.line(ctx, chunk, n, &data[start..], &mut on_record);
         }
         self.stats.add_lines(chunk, n);
         n
     }
 
+    /// Count line `n` (`bytes`), parsed into `rec` as `parsed` says.
     #[inline(always)]
-    fn line<F: FnMut(&Counted)>(&mut self, ctx: &ScanCtx, chunk: u32, n: u64, bytes: &[u8], on_record: &mut F) {
-        let mut rec = Record::empty();
-        match parse_bounded(ctx.format, bytes, &mut rec) {
+    #[allow(clippy::too_many_arguments)]
+    fn line<'a, F: FnMut(&Counted)>(
+        &mut self,
+        ctx: &ScanCtx,
+        chunk: u32,
+        n: u64,
+        bytes: &'a [u8],
+        rec: &Record<'a>,
+        parsed: Result<(), Malformed>,
+        on_record: &mut F,
+    ) {
+        match parsed {
             Ok(()) => {
                 // The route once, for the filters and the route table.
                 let key: &[u8] = match rec.method {
@@ -144,11 +168,11 @@ impl Scanner {
                     None => route::NO_ROUTE,
                 };
                 if !ctx.classify {
-                    if ctx.filter.active && !ctx.filter.keep(&rec, key, crate::agent::Category::Unknown) {
+                    if ctx.filter.active && !ctx.filter.keep(rec, key, crate::agent::Category::Unknown) {
                         self.stats.add_excluded();
                     } else {
-                        self.stats.add(&rec, key, None, &ctx.count);
-                        on_record(&Counted { rec: &rec, line: n, route: key, agent: None });
+                        self.stats.add(rec, key, None, &ctx.count);
+                        on_record(&Counted { rec, line: n, route: key, agent: None });
                     }
                     return;
                 }
@@ -163,7 +187,7 @@ impl Scanner {
                     }),
                 };
                 let a = &known.agent;
-                if ctx.filter.active && !ctx.filter.keep(&rec, key, a.category) {
+                if ctx.filter.active && !ctx.filter.keep(rec, key, a.category) {
                     self.stats.add_excluded();
                 } else {
                     let agent = crate::stats::AgentRef {
@@ -172,8 +196,8 @@ impl Scanner {
                         os: a.os,
                         ua_hash: known.hash,
                     };
-                    self.stats.add(&rec, key, Some(&agent), &ctx.count);
-                    on_record(&Counted { rec: &rec, line: n, route: key, agent: Some(a) });
+                    self.stats.add(rec, key, Some(&agent), &ctx.count);
+                    on_record(&Counted { rec, line: n, route: key, agent: Some(a) });
                 }
             }
             Err(m) => self.stats.add_malformed(ctx.file, chunk, n, m, bytes),
@@ -181,11 +205,18 @@ impl Scanner {
     }
 }
 
-/// `parse_into`, with lines over [`MAX_LINE_BYTES`] rejected unread.
-#[inline]
-fn parse_bounded<'a>(fmt: &LogFormat, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), Malformed> {
-    if line.len() > MAX_LINE_BYTES {
-        return Err(Malformed { reason: Reason::TooLong, field: None });
+/// Ask for the cache line holding `data[at]` (`at < data.len()`); a hint
+/// only, nothing on other architectures.
+#[inline(always)]
+fn prefetch(data: &[u8], at: usize) {
+    debug_assert!(at < data.len());
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `at` is inside `data`, so the pointer is in bounds; a
+    // prefetch reads nothing and cannot fault.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch(data.as_ptr().add(at) as *const i8, _MM_HINT_T0)
     }
-    parse_into(fmt, line, rec)
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (data, at);
 }

@@ -8,18 +8,26 @@
 //! word on every field and on the reason for a refusal. So this path only
 //! has to agree with the general one on the lines it accepts
 //! (`tests::clf_prefix_agrees` checks that).
+//!
+//! With `OPEN`, `line` is the rest of a chunk, and the line's end is found
+//! on the way ([`super::parse_next`]): each search also stops at `\n`,
+//! which no field read here may hold, and "end of line" is a `\n` or
+//! `\r\n` as well as the end of `line`. The bytes of a line are then read
+//! once, not once to find its end and again to split it.
 
-use super::find::find2;
-use super::{Record, closing_quote, request, time::parse_clf};
+use super::find::find3;
+use super::{Record, ends_at, quote_end, request, time::parse_clf};
 
 /// Parse the common start of `line` into `rec`; the position after the
 /// bytes field, or `None` to leave the line to the general parser.
 #[inline]
-pub(super) fn prefix<'a>(line: &'a [u8], rec: &mut Record<'a>) -> Option<usize> {
-    // Three space-ended head fields with no `[` in them, then `[digit`.
-    let s1 = find2(line, b' ', b'[')?;
-    let s2 = s1 + 1 + find2(&line[s1 + 1..], b' ', b'[')?;
-    let s3 = s2 + 1 + find2(&line[s2 + 1..], b' ', b'[')?;
+pub(super) fn prefix<'a, const OPEN: bool>(line: &'a [u8], rec: &mut Record<'a>) -> Option<usize> {
+    // Three space-ended head fields with no `[` (or `\n`) in them, then
+    // `[digit`. (Without `OPEN`, the third needle repeats the second.)
+    let nl = if OPEN { b'\n' } else { b'[' };
+    let s1 = find3(line, b' ', b'[', nl)?;
+    let s2 = s1 + 1 + find3(&line[s1 + 1..], b' ', b'[', nl)?;
+    let s3 = s2 + 1 + find3(&line[s2 + 1..], b' ', b'[', nl)?;
     if line[s1] != b' ' || line[s2] != b' ' || line[s3] != b' ' {
         return None;
     }
@@ -32,10 +40,11 @@ pub(super) fn prefix<'a>(line: &'a [u8], rec: &mut Record<'a>) -> Option<usize> 
         return None;
     }
     // A time parse_clf accepts has no `]` in it, so `]` at t + 26 is the
-    // first one, where the general parser ends the field.
+    // first one, where the general parser ends the field (nor a `\n`: it
+    // checks each of the 26 bytes).
     let time = parse_clf(&line[t..t + 26]).ok()?;
     let q = t + 29;
-    let stop = closing_quote(line, q, Some(b"\" "))?;
+    let stop = quote_end::<OPEN>(line, q, Some(b"\" "))?;
     if line.get(stop + 1) != Some(&b' ') {
         return None;
     }
@@ -58,7 +67,7 @@ pub(super) fn prefix<'a>(line: &'a [u8], rec: &mut Record<'a>) -> Option<usize> 
     if e == b && line.get(b) == Some(&b'-') {
         e += 1;
     }
-    if e == b || line.get(e).is_some_and(|&c| c != b' ') {
+    if e == b || !(ends_at::<OPEN>(line, e) || line[e] == b' ') {
         return None;
     }
 
@@ -77,20 +86,20 @@ pub(super) fn prefix<'a>(line: &'a [u8], rec: &mut Record<'a>) -> Option<usize> 
 /// After [`prefix`]: ` "referrer" "user agent"` from `e`; the position after
 /// the closing quote, or `None` to leave the line to the general parser.
 #[inline]
-pub(super) fn agent_tail<'a>(line: &'a [u8], e: usize, rec: &mut Record<'a>) -> Option<usize> {
+pub(super) fn agent_tail<'a, const OPEN: bool>(line: &'a [u8], e: usize, rec: &mut Record<'a>) -> Option<usize> {
     if line.get(e..e + 2) != Some(b" \"") {
         return None;
     }
     let r = e + 2;
-    let r_end = closing_quote(line, r, Some(b"\" \""))?;
+    let r_end = quote_end::<OPEN>(line, r, Some(b"\" \""))?;
     if line.get(r_end..r_end + 3) != Some(b"\" \"") {
         return None;
     }
     let u = r_end + 3;
     // Ends at a quote followed by a space or the end, like the general
     // parser's final literal.
-    let u_end = closing_quote(line, u, Some(b"\""))?;
-    if !(u_end + 1 == line.len() || line[u_end + 1] == b' ') {
+    let u_end = quote_end::<OPEN>(line, u, Some(b"\""))?;
+    if !(ends_at::<OPEN>(line, u_end + 1) || line[u_end + 1] == b' ') {
         return None;
     }
     rec.referrer = &line[r..r_end];

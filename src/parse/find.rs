@@ -19,7 +19,7 @@ pub const LONG: usize = 512;
 pub fn find1(hay: &[u8], a: u8) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     {
-        sse2::find(hay, a, a)
+        sse2::find(hay, a, a, a)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -32,7 +32,7 @@ pub fn find1(hay: &[u8], a: u8) -> Option<usize> {
 pub fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     {
-        sse2::find(hay, a, b)
+        sse2::find(hay, a, b, b)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -40,37 +40,70 @@ pub fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
     }
 }
 
+/// Position of the first `a`, `b` or `c` in `hay` (a field's end or the
+/// line's `\n`, when the line's end is not known yet).
+#[inline(always)]
+pub fn find3(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::find(hay, a, b, c)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        memchr::memchr3(a, b, c, hay)
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
 
-    /// Bit i set where byte i of `hay[at..at + 16]` is `a` or `b`.
+    /// The needles, one per lane set; repeated when fewer than three are
+    /// searched (the compiler folds the repeated compares away).
+    #[derive(Clone, Copy)]
+    struct Needles(__m128i, __m128i, __m128i);
+
+    impl Needles {
+        /// 0xff in each byte of `v` that is a needle.
+        #[inline(always)]
+        fn eq(self, v: __m128i) -> __m128i {
+            // SAFETY: SSE2 is part of the x86-64 baseline.
+            unsafe {
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, self.0), _mm_cmpeq_epi8(v, self.1)),
+                    _mm_cmpeq_epi8(v, self.2),
+                )
+            }
+        }
+    }
+
+    /// Bit i set where byte i of `hay[at..at + 16]` is a needle.
     ///
     /// # Safety
     /// `at + 16 <= hay.len()`.
     #[inline(always)]
-    unsafe fn mask(hay: &[u8], at: usize, a: __m128i, b: __m128i) -> u32 {
+    unsafe fn mask(hay: &[u8], at: usize, n: Needles) -> u32 {
         debug_assert!(at + 16 <= hay.len());
         // SAFETY: the caller guarantees 16 readable bytes at `at`; SSE2 is
         // part of the x86-64 baseline, and loadu has no alignment demand.
         unsafe {
             let v = _mm_loadu_si128(hay.as_ptr().add(at) as *const __m128i);
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b))) as u32
+            _mm_movemask_epi8(n.eq(v)) as u32
         }
     }
 
-    /// Bit i set where byte i of `hay[at..at + 64]` is `a` or `b`, and
+    /// Bit i set where byte i of `hay[at..at + 64]` is a needle, and
     /// whether any is: four loads, one branch.
     ///
     /// # Safety
     /// `at + 64 <= hay.len()`.
     #[inline(always)]
-    unsafe fn mask64(hay: &[u8], at: usize, a: __m128i, b: __m128i) -> u64 {
+    unsafe fn mask64(hay: &[u8], at: usize, n: Needles) -> u64 {
         debug_assert!(at + 64 <= hay.len());
         // SAFETY: as `mask`, for four 16-byte loads inside `hay`.
         unsafe {
             let p = hay.as_ptr().add(at) as *const __m128i;
-            let eq = |v: __m128i| _mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b));
+            let eq = |v: __m128i| n.eq(v);
             let (e0, e1, e2, e3) = (
                 eq(_mm_loadu_si128(p)),
                 eq(_mm_loadu_si128(p.add(1))),
@@ -86,16 +119,16 @@ mod sse2 {
     }
 
     #[inline(always)]
-    pub(super) fn find(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    pub(super) fn find(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
         let n = hay.len();
         if n < 16 {
-            return hay.iter().position(|&c| c == a || c == b);
+            return hay.iter().position(|&x| x == a || x == b || x == c);
         }
         // SAFETY (for every `mask`/`mask64` call below): each offset is
         // checked to leave 16 (64) bytes inside `hay`.
-        let (va, vb) = unsafe { (_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8)) };
+        let nd = unsafe { Needles(_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8), _mm_set1_epi8(c as i8)) };
         // Short fields end in the first 16 bytes.
-        let m = unsafe { mask(hay, 0, va, vb) };
+        let m = unsafe { mask(hay, 0, nd) };
         if m != 0 {
             return Some(m.trailing_zeros() as usize);
         }
@@ -104,17 +137,23 @@ mod sse2 {
         while i + 64 <= n {
             if i >= super::LONG {
                 let rest = &hay[i..];
-                let hit = if a == b { memchr::memchr(a, rest) } else { memchr::memchr2(a, b, rest) };
+                let hit = if a == b && b == c {
+                    memchr::memchr(a, rest)
+                } else if b == c {
+                    memchr::memchr2(a, b, rest)
+                } else {
+                    memchr::memchr3(a, b, c, rest)
+                };
                 return hit.map(|p| p + i);
             }
-            let m = unsafe { mask64(hay, i, va, vb) };
+            let m = unsafe { mask64(hay, i, nd) };
             if m != 0 {
                 return Some(i + m.trailing_zeros() as usize);
             }
             i += 64;
         }
         while i + 16 <= n {
-            let m = unsafe { mask(hay, i, va, vb) };
+            let m = unsafe { mask(hay, i, nd) };
             if m != 0 {
                 return Some(i + m.trailing_zeros() as usize);
             }
@@ -123,7 +162,7 @@ mod sse2 {
         if i < n {
             // The last bytes: one load ending at the end of `hay`, with the
             // bytes already searched shifted out.
-            let m = unsafe { mask(hay, n - 16, va, vb) } >> (i - (n - 16));
+            let m = unsafe { mask(hay, n - 16, nd) } >> (i - (n - 16));
             if m != 0 {
                 return Some(i + m.trailing_zeros() as usize);
             }
@@ -134,7 +173,7 @@ mod sse2 {
 
 #[cfg(test)]
 mod tests {
-    use super::{find1, find2};
+    use super::{find1, find2, find3};
 
     #[test]
     fn agrees_with_memchr() {
@@ -148,11 +187,16 @@ mod tests {
                     if p + 3 < len {
                         hay[p + 3] = b'\\';
                     }
+                    if p + 5 < len {
+                        hay[p + 5] = b'\n';
+                    }
                 }
                 assert_eq!(find1(&hay, b'"'), memchr::memchr(b'"', &hay), "{len} {at:?}");
                 assert_eq!(find1(&hay, b'\\'), memchr::memchr(b'\\', &hay), "{len} {at:?}");
                 assert_eq!(find2(&hay, b'\\', b'"'), memchr::memchr2(b'\\', b'"', &hay), "{len} {at:?}");
                 assert_eq!(find2(&hay, b'y', b'z'), None);
+                assert_eq!(find3(&hay, b'\n', b'\\', b'"'), memchr::memchr3(b'\n', b'\\', b'"', &hay), "{len} {at:?}");
+                assert_eq!(find3(&hay, b'"', b'y', b'z'), memchr::memchr(b'"', &hay), "{len} {at:?}");
             }
         }
     }

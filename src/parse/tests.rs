@@ -141,7 +141,7 @@ mod clf_prefix_agrees {
 
     use super::*;
 
-    const BASE: &[&str] = &[
+    pub(super) const BASE: &[&str] = &[
         r#"83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET /a.png?x=1 HTTP/1.1" 200 203023 "http://x/" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36""#,
         r#"2001:db8::1 - frank [10/Oct/2000:13:55:36 -0700] "POST /api/v1/users/77/orders HTTP/2.0" 499 - "-" "curl/8.0""#,
         r#"::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 - "-" "-""#,
@@ -151,7 +151,7 @@ mod clf_prefix_agrees {
     ];
     const BYTES: &[u8] = b" []\"\\-09aZ:/+\t.\"\" ";
 
-    fn formats() -> Vec<(LogFormat, LogFormat)> {
+    pub(super) fn formats() -> Vec<(LogFormat, LogFormat)> {
         ["combined", "common", "main", "nginx_timed", "upstreaminfo", "traefik"]
             .iter()
             .map(|n| {
@@ -180,6 +180,49 @@ mod clf_prefix_agrees {
             }
             for (fast, slow) in formats() {
                 prop_assert_eq!(parse_line(&fast, &line), parse_line(&slow, &line), "{}: {}", fast.name, String::from_utf8_lossy(&line));
+            }
+        }
+    }
+}
+
+/// [`parse_next`], reading a line out of the rest of a chunk and finding its
+/// end on the way, agrees with finding the end first and parsing that line
+/// with the template interpreter: same length, same record or refusal.
+/// Lines are edited as above, with `\n` and `\r` among the bytes put in,
+/// and followed by nothing, `\n`, `\r\n` or more lines.
+mod parse_next_agrees {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::parse::parse_next;
+
+    const BYTES: &[u8] = b" []\"\\-09aZ:/+\t.\"\" \n\r\n\\";
+    const TAILS: &[&str] = &["", "\n", "\r\n", "\r", "\rx\" \n", "\n1.2.3.4 - - [x", "\r\n\"\\\n", " \"\\\n\"\n"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+        #[test]
+        fn same_line_same_result(
+            base in 0..super::clf_prefix_agrees::BASE.len(),
+            tail in 0..TAILS.len(),
+            edits in proptest::collection::vec((0usize..400, 0usize..BYTES.len(), 0u8..3), 0..4),
+        ) {
+            let mut data = super::clf_prefix_agrees::BASE[base].as_bytes().to_vec();
+            for (at, b, kind) in edits {
+                let at = at % (data.len() + 1);
+                match kind {
+                    0 => data.insert(at, BYTES[b]),
+                    1 if at < data.len() => data[at] = BYTES[b],
+                    _ => data.truncate(at),
+                }
+            }
+            data.extend_from_slice(TAILS[tail].as_bytes());
+            let end = memchr::memchr(b'\n', &data).unwrap_or(data.len());
+            for (fast, slow) in super::clf_prefix_agrees::formats() {
+                let mut rec = Record::empty();
+                let (len, res) = parse_next(&fast, &data, &mut rec);
+                prop_assert_eq!(len, end);
+                prop_assert_eq!(res.map(|()| rec), parse_line(&slow, &data[..end]), "{}: {:?}", fast.name, String::from_utf8_lossy(&data));
             }
         }
     }

@@ -25,10 +25,7 @@ use window::Windows;
 
 /// Malformed lines kept as samples (line number and excerpt), per run.
 pub const MAX_SAMPLES: usize = 1_000;
-/// Lines longer than this are counted malformed (`too-long`) without being
-/// parsed, on every input path, so no line can make logstat buffer without
-/// bound. Real access-log lines are far shorter (nginx caps headers at a few KiB).
-pub const MAX_LINE_BYTES: usize = 16 << 20;
+pub use crate::parse::MAX_LINE_BYTES;
 
 /// Bytes of a malformed line kept for its excerpt.
 pub const EXCERPT_BYTES: usize = 160;
