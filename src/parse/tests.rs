@@ -151,6 +151,21 @@ mod clf_prefix_agrees {
     ];
     const BYTES: &[u8] = b" []\"\\-09aZ:/+\t.\"\" ";
 
+    /// `base` with each edit `(at, byte, kind)` applied: insert `bytes[byte]`
+    /// at `at`, replace the byte there, or cut the line at `at`.
+    pub(super) fn edited(base: &str, edits: &[(usize, usize, u8)], bytes: &[u8]) -> Vec<u8> {
+        let mut line = base.as_bytes().to_vec();
+        for &(at, b, kind) in edits {
+            let at = at % (line.len() + 1);
+            match kind {
+                0 => line.insert(at, bytes[b]),
+                1 if at < line.len() => line[at] = bytes[b],
+                _ => line.truncate(at),
+            }
+        }
+        line
+    }
+
     pub(super) fn formats() -> Vec<(LogFormat, LogFormat)> {
         ["combined", "common", "main", "nginx_timed", "upstreaminfo", "traefik"]
             .iter()
@@ -169,15 +184,7 @@ mod clf_prefix_agrees {
         #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
         #[test]
         fn same_result(base in 0..BASE.len(), edits in proptest::collection::vec((0usize..400, 0usize..BYTES.len(), 0u8..3), 0..4)) {
-            let mut line = BASE[base].as_bytes().to_vec();
-            for (at, b, kind) in edits {
-                let at = at % (line.len() + 1);
-                match kind {
-                    0 => line.insert(at, BYTES[b]),
-                    1 if at < line.len() => line[at] = BYTES[b],
-                    _ => line.truncate(at),
-                }
-            }
+            let line = edited(BASE[base], &edits, BYTES);
             for (fast, slow) in formats() {
                 prop_assert_eq!(parse_line(&fast, &line), parse_line(&slow, &line), "{}: {}", fast.name, String::from_utf8_lossy(&line));
             }
@@ -207,15 +214,7 @@ mod parse_next_agrees {
             tail in 0..TAILS.len(),
             edits in proptest::collection::vec((0usize..400, 0usize..BYTES.len(), 0u8..3), 0..4),
         ) {
-            let mut data = super::clf_prefix_agrees::BASE[base].as_bytes().to_vec();
-            for (at, b, kind) in edits {
-                let at = at % (data.len() + 1);
-                match kind {
-                    0 => data.insert(at, BYTES[b]),
-                    1 if at < data.len() => data[at] = BYTES[b],
-                    _ => data.truncate(at),
-                }
-            }
+            let mut data = super::clf_prefix_agrees::edited(super::clf_prefix_agrees::BASE[base], &edits, BYTES);
             data.extend_from_slice(TAILS[tail].as_bytes());
             let end = memchr::memchr(b'\n', &data).unwrap_or(data.len());
             for (fast, slow) in super::clf_prefix_agrees::formats() {
