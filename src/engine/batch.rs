@@ -13,9 +13,10 @@ use crate::input::chunk;
 use crate::stats::Stats;
 
 /// Parse a batch of chunks in parallel and merge them into `total`, then
-/// bound the route table once for the batch. Chunks for which `intact` fails
-/// after parsing are dropped; `prepare` runs on the worker before it parses
-/// a chunk (maps its pages). `rec` carries the file name, the line number
+/// bound the route table once for the batch. `prepare` runs on the worker
+/// before it parses a chunk (maps its pages), `finished` after it: whether
+/// the chunk was intact (a chunk that was not is dropped); it may also let
+/// the chunk's pages go. `rec` carries the file name, the line number
 /// before the batch (advanced past it) and the records sink. Returns the
 /// bytes dropped.
 ///
@@ -32,7 +33,7 @@ pub(super) fn process_batch(
     first_idx: u32,
     total: &mut Stats,
     workers: &mut Workers,
-    intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    finished: &(dyn Fn(&[u8]) -> bool + Sync),
     prepare: &(dyn Fn(&[u8]) + Sync),
     rec: Option<(&str, &mut u64, &mut RecordsOut)>,
 ) -> std::io::Result<u64> {
@@ -57,7 +58,7 @@ pub(super) fn process_batch(
                     let Some((ci, p, c)) = work(chunks, i) else { break };
                     prepare(c);
                     s.chunk(ctx, piece_id(first_idx + ci as u32, p), c, |_| {});
-                    ok &= intact(c);
+                    ok &= finished(c);
                 }
                 ok
             })
@@ -84,9 +85,9 @@ pub(super) fn process_batch(
         let lost = workers.pending_bytes;
         workers.list.clear();
         (workers.pending_bytes, workers.pending_batches) = (0, 0);
-        return Ok(lost + per_chunk(ctx, chunks, first_idx, total, intact, prepare, None)?);
+        return Ok(lost + per_chunk(ctx, chunks, first_idx, total, finished, prepare, None)?);
     }
-    per_chunk(ctx, chunks, first_idx, total, intact, prepare, rec)
+    per_chunk(ctx, chunks, first_idx, total, finished, prepare, rec)
 }
 
 /// Pieces the last [`SPLIT`] chunks of a batch are cut into for the
@@ -227,7 +228,7 @@ pub(super) fn records_in_order(
     ctx: &ScanCtx,
     chunks: &[&[u8]],
     total: &mut Stats,
-    intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    finished: &(dyn Fn(&[u8]) -> bool + Sync),
     file: &str,
     line0: &mut u64,
     rec: &mut RecordsOut,
@@ -250,7 +251,7 @@ pub(super) fn records_in_order(
                         let mut s = Scanner::new(ctx.window);
                         let mut out = sink.rows(c.len());
                         s.chunk(ctx, idx as u32, c, |r| sink.write(&mut out, file, start + r.line, r, ctx.count.zone));
-                        let ok = intact(c);
+                        let ok = finished(c);
                         (s.stats, out, ok)
                     }));
                     // The receiver outlives the scope.
@@ -287,7 +288,7 @@ fn per_chunk(
     chunks: &[&[u8]],
     first_idx: u32,
     total: &mut Stats,
-    intact: &(dyn Fn(&[u8]) -> bool + Sync),
+    finished: &(dyn Fn(&[u8]) -> bool + Sync),
     prepare: &(dyn Fn(&[u8]) + Sync),
     mut rec: Option<(&str, &mut u64, &mut RecordsOut)>,
 ) -> std::io::Result<u64> {
@@ -321,7 +322,7 @@ fn per_chunk(
                     s.chunk(ctx, idx, c, |_| {});
                 }
             }
-            let ok = intact(c);
+            let ok = finished(c);
             (s.stats, out, ok)
         })
         .collect();

@@ -284,7 +284,8 @@ impl FileCtx<'_> {
         let ctx = self.opts.scan_ctx(&format, &zone, self.idx, &filter);
         let base = whole.as_ptr() as usize;
         let delay = self.opts.chunk_delay;
-        let intact = |c: &[u8]| {
+        // After each chunk (`batch`'s `finished`): intact? Then its pages go.
+        let finished = |c: &[u8]| {
             if let Some(d) = delay {
                 // Per chunk's worth of bytes (the ends of batches go in pieces).
                 std::thread::sleep(d.mul_f64((c.len() as f64 / self.opts.chunk_bytes.max(1) as f64).min(1.0)));
@@ -316,7 +317,7 @@ impl FileCtx<'_> {
                 }
             };
             lost =
-                batch::records_in_order(&ctx, &chunks, &mut total, &intact, self.name, &mut line0, rec, &mut before)?;
+                batch::records_in_order(&ctx, &chunks, &mut total, &finished, self.name, &mut line0, rec, &mut before)?;
         } else {
             // Each worker maps its chunk's pages as it takes the chunk: done
             // here for the whole batch, it held the pool up (1–5 ms a batch).
@@ -329,7 +330,7 @@ impl FileCtx<'_> {
                     (b * BATCH_CHUNKS) as u32,
                     &mut total,
                     &mut workers,
-                    &intact,
+                    &finished,
                     &prepare,
                     None,
                 )?;

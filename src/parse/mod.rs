@@ -139,7 +139,7 @@ pub fn parse_into<'a>(fmt: &LogFormat, line: &'a [u8], rec: &mut Record<'a>) -> 
 /// Parse the line at the start of `data`, which runs on past it (the rest
 /// of a chunk), into `rec` ([`Record::empty`]): the line's length without
 /// its `\n`, and what [`parse_into`] gives for that line (with lines over
-/// [`MAX_LINE_BYTES`] bytes refused as too long, unread).
+/// [`MAX_LINE_BYTES`] bytes refused as too long, whatever they hold).
 ///
 /// The CLF family's start is read straight from `data`, finding the line's
 /// end on the way (`clf`), so a line's bytes are read once rather than once
