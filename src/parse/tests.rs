@@ -131,6 +131,41 @@ fn durations_in_every_unit() {
     assert_eq!(parse_upstream(b"0.002, 0.118 : 0.010"), Some(Some(130_000)));
     assert_eq!(parse_upstream(b"-, 0.5"), Some(Some(500_000)));
     assert_eq!(parse_upstream(b"- : -"), Some(None));
+    assert_eq!(parse_upstream(b"0.679"), Some(Some(679_000)));
+    assert_eq!(parse_upstream(b"-"), Some(None));
+    assert_eq!(parse_upstream(b"0.679x"), None);
+}
+
+#[test]
+fn bytes_saturate_only_past_u64() {
+    assert_eq!(parse_bytes(b"9999999999999999999"), Some(9_999_999_999_999_999_999));
+    assert_eq!(parse_bytes(b"18446744073709551615"), Some(u64::MAX));
+    assert_eq!(parse_bytes(b"99999999999999999999"), Some(u64::MAX));
+}
+
+proptest::proptest! {
+    /// The three-decimal shortcut agrees with the general reader.
+    #[test]
+    fn three_decimals_agree(
+        whole in "[0-9]{0,14}",
+        frac in proptest::option::of("[0-9]{0,7}"),
+        edit in proptest::option::of((0usize..8, proptest::sample::select(b"0123456789.-x/".to_vec()))),
+    ) {
+        use crate::format::Unit;
+        let mut v = whole.into_bytes();
+        if let Some(f) = frac {
+            v.push(b'.');
+            v.extend(f.bytes());
+        }
+        // An edit counted from the end: the shortcut reads the last bytes.
+        if let Some((back, b)) = edit.filter(|(back, _)| *back < v.len()) {
+            let at = v.len() - 1 - back;
+            v[at] = b;
+        }
+        for unit in [Unit::Seconds, Unit::Millis, Unit::Micros] {
+            proptest::prop_assert_eq!(parse_duration(&v, unit), parse_duration_any(&v, unit));
+        }
+    }
 }
 
 /// The straight-line CLF start (`clf::prefix`) and the template

@@ -82,8 +82,8 @@ impl Hist {
         self.0.as_ref().map_or(0, |h| h.max)
     }
 
-    #[inline]
     /// Record one value.
+    #[inline(always)]
     pub fn record(&mut self, v: u64) {
         let i = index(v);
         match &mut self.0 {
@@ -97,8 +97,15 @@ impl Hist {
                     None => h.widen_and_add(i),
                 }
             }
-            None => self.0 = Some(Box::new(Inner { lo: i, counts: vec![1], count: 1, min: v, max: v })),
+            None => self.first(i, v),
         }
+    }
+
+    /// Record the first value (allocates).
+    #[cold]
+    #[inline(never)]
+    fn first(&mut self, i: u32, v: u64) {
+        self.0 = Some(Box::new(Inner { lo: i, counts: vec![1], count: 1, min: v, max: v }));
     }
 
     /// Add every value of `o` (exact: buckets add).
