@@ -199,6 +199,10 @@ pub struct LogFormat {
     /// Whether ` "referrer" "user agent"` follows that start (combined and
     /// the formats that extend it), [`COMBINED_OPS`] ops in all.
     pub combined_start: bool,
+    /// Whether the combined start is followed by exactly
+    /// ` $request_time $upstream_response_time` (the `nginx_timed` shape):
+    /// the parser reads a lone time in each by straight-line code.
+    pub timed_tail: bool,
 }
 
 /// Ops the CLF-family start covers (see [`LogFormat::clf_start`]).
@@ -226,6 +230,19 @@ fn starts_clf(ops: &[Op]) -> bool {
 
 /// Whether `ops` go on after the CLF start with ` "%{Referer}i"
 /// "%{User-Agent}i"`, followed by a space or the end.
+/// Whether `ops` end, after the combined start, with
+/// ` $request_time $upstream_response_time` and nothing more.
+fn ends_timed(ops: &[Op]) -> bool {
+    let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
+    let tail = [
+        lit(" "),
+        Op::Field(Field::Duration(Unit::Seconds), End::Byte(b' ')),
+        lit(" "),
+        Op::Field(Field::UpstreamTime, End::List),
+    ];
+    ops.get(COMBINED_OPS..) == Some(&tail[..])
+}
+
 fn starts_combined(ops: &[Op]) -> bool {
     let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
     let tail = [
@@ -273,6 +290,7 @@ impl LogFormat {
         let method_known = body.iter().any(|i| matches!(i, Item::Field(Field::Request | Field::Method)));
         let clf_start = head == [Field::Client, Field::Ident, Field::User] && starts_clf(&ops);
         let combined_start = clf_start && starts_combined(&ops);
+        let timed_tail = combined_start && ends_timed(&ops);
         LogFormat {
             name: name.to_string(),
             head,
@@ -283,6 +301,7 @@ impl LogFormat {
             special_fields: 0,
             clf_start,
             combined_start,
+            timed_tail,
         }
     }
 
@@ -298,6 +317,7 @@ impl LogFormat {
             special_fields: fields,
             clf_start: false,
             combined_start: false,
+            timed_tail: false,
         }
     }
 

@@ -182,7 +182,24 @@ fn parse_open<'a>(fmt: &LogFormat, data: &'a [u8], rec: &mut Record<'a>) -> Opti
     }
     // `pos` is inside the line or at its end (before a trimmed `\r`).
     let line = trim_cr(&data[..len]);
+    if fmt.timed_tail && skip == COMBINED_OPS && timed_tail(&line[pos..], rec).is_some() {
+        rec.rest = &line[line.len()..];
+        return Some((len, Ok(())));
+    }
     Some((len, parse_rest(fmt, line, pos, skip, rec)))
+}
+
+/// ` $request_time $upstream_response_time` to the end of the line, each a
+/// lone time in seconds or `-`; `None` (fields untouched) for anything
+/// else — an upstream list, a bad value — which the template reads.
+#[inline(always)]
+fn timed_tail(rest: &[u8], rec: &mut Record<'_>) -> Option<()> {
+    let r = rest.strip_prefix(b" ")?;
+    let sp = r.iter().position(|&b| b == b' ')?;
+    let request = parse_duration(&r[..sp], Unit::Seconds)?;
+    let upstream = parse_duration(&r[sp + 1..], Unit::Seconds)?;
+    (rec.request_time_us, rec.upstream_time_us) = (request, upstream);
+    Some(())
 }
 
 /// Lines longer than this are counted malformed (`too-long`) without being

@@ -181,6 +181,8 @@ mod clf_prefix_agrees {
         r#"2001:db8::1 - frank [10/Oct/2000:13:55:36 -0700] "POST /api/v1/users/77/orders HTTP/2.0" 499 - "-" "curl/8.0""#,
         r#"::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 - "-" "-""#,
         r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET /q\"x HTTP/1.1" 404 12 "-" "a \"b\" c" 0.120 0.118"#,
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 502 0 "-" "curl" 1.5 0.002, 0.118 : 0.010"#,
+        r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 499 0 "-" "curl" 0.000 -"#,
         r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "a" "b" "c"x" 5 "r" "b" 7ms"#,
         r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 1 "" "" 0.1 - "-""#,
     ];
@@ -208,6 +210,7 @@ mod clf_prefix_agrees {
                 let fast = preset(n).unwrap();
                 assert!(fast.clf_start, "{n} takes the CLF start");
                 assert_eq!(fast.combined_start, *n != "common", "{n}");
+                assert_eq!(fast.timed_tail, *n == "nginx_timed", "{n}");
                 let mut slow = fast.clone();
                 slow.clf_start = false;
                 (fast, slow)
@@ -238,7 +241,7 @@ mod parse_next_agrees {
     use super::*;
     use crate::parse::parse_next;
 
-    const BYTES: &[u8] = b" []\"\\-09aZ:/+\t.\"\" \n\r\n\\";
+    const BYTES: &[u8] = b" []\"\\-09aZ:/+\t.\"\" \n\r\n\\,";
     const TAILS: &[&str] = &["", "\n", "\r\n", "\r", "\rx\" \n", "\n1.2.3.4 - - [x", "\r\n\"\\\n", " \"\\\n\"\n"];
 
     proptest! {
