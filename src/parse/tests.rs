@@ -141,6 +141,23 @@ fn bytes_saturate_only_past_u64() {
     assert_eq!(parse_bytes(b"9999999999999999999"), Some(9_999_999_999_999_999_999));
     assert_eq!(parse_bytes(b"18446744073709551615"), Some(u64::MAX));
     assert_eq!(parse_bytes(b"99999999999999999999"), Some(u64::MAX));
+    // The CLF start reads the size by a loop of its own: same values.
+    for (size, want) in [
+        ("9999999999999999999", 9_999_999_999_999_999_999),
+        ("18446744073709551615", u64::MAX),
+        ("18446744073709551616", u64::MAX),
+        ("000000000000000000000000042", 42),
+        ("99999999999999999999", u64::MAX),
+    ] {
+        let line = format!(r#"1.2.3.4 - - [11/Jan/2020:23:05:27 +0100] "GET / HTTP/1.1" 200 {size} "-" "curl""#);
+        for (fast, slow) in clf_prefix_agrees::formats() {
+            let (a, b) = (parse_line(&fast, line.as_bytes()), parse_line(&slow, line.as_bytes()));
+            assert_eq!(a, b, "{}: {size}", fast.name);
+            if fast.name == "combined" {
+                assert_eq!(a.map(|r| r.bytes), Ok(want), "{size}");
+            }
+        }
+    }
 }
 
 proptest::proptest! {
