@@ -210,9 +210,13 @@ pub const CLF_START_OPS: usize = 8;
 /// Ops the combined start covers (see [`LogFormat::combined_start`]).
 pub const COMBINED_OPS: usize = 13;
 
+/// A literal op.
+fn lit(s: &str) -> Op {
+    Op::Lit(s.as_bytes().to_vec())
+}
+
 /// Whether `ops` begin `[%t] "%r" %>s %b` followed by a space or the end.
 fn starts_clf(ops: &[Op]) -> bool {
-    let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
     let start = [
         lit("["),
         Op::Field(Field::TimeLocal, End::Bracket),
@@ -230,21 +234,7 @@ fn starts_clf(ops: &[Op]) -> bool {
 
 /// Whether `ops` go on after the CLF start with ` "%{Referer}i"
 /// "%{User-Agent}i"`, followed by a space or the end.
-/// Whether `ops` end, after the combined start, with
-/// ` $request_time $upstream_response_time` and nothing more.
-fn ends_timed(ops: &[Op]) -> bool {
-    let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
-    let tail = [
-        lit(" "),
-        Op::Field(Field::Duration(Unit::Seconds), End::Byte(b' ')),
-        lit(" "),
-        Op::Field(Field::UpstreamTime, End::List),
-    ];
-    ops.get(COMBINED_OPS..) == Some(&tail[..])
-}
-
 fn starts_combined(ops: &[Op]) -> bool {
-    let lit = |s: &str| Op::Lit(s.as_bytes().to_vec());
     let tail = [
         lit(" \""),
         Op::Field(Field::Referer, End::Quote(Some(b"\" \"".to_vec()))),
@@ -255,6 +245,18 @@ fn starts_combined(ops: &[Op]) -> bool {
     ops.len() >= COMBINED_OPS
         && ops[CLF_START_OPS..COMBINED_OPS] == tail
         && ops.get(COMBINED_OPS).is_none_or(|o| matches!(o, Op::Lit(l) if l[0] == b' '))
+}
+
+/// Whether `ops` end, after the combined start, with
+/// ` $request_time $upstream_response_time` and nothing more.
+fn ends_timed(ops: &[Op]) -> bool {
+    let tail = [
+        lit(" "),
+        Op::Field(Field::Duration(Unit::Seconds), End::Byte(b' ')),
+        lit(" "),
+        Op::Field(Field::UpstreamTime, End::List),
+    ];
+    ops.get(COMBINED_OPS..) == Some(&tail[..])
 }
 
 impl LogFormat {
