@@ -67,6 +67,21 @@ fn bench_chunk_to_stats(c: &mut Criterion) {
             s.stats.parsed
         })
     });
+    // nginx_timed lines (` $request_time $upstream_response_time`): the
+    // timed tail and the latency histograms.
+    let timed_fmt = preset("nginx_timed").unwrap();
+    let timed_ctx = opts.scan_ctx(&timed_fmt, &zone, 0, &filter);
+    let mut timed_gen = Generator::new(3, 1_709_251_200, 18_000_000);
+    timed_gen.timings = true;
+    let timed = timed_gen.fill(8 << 20);
+    g.bench_function("timed_8MiB", |b| {
+        b.iter(|| {
+            let mut s = logstat::engine::Scanner::new(None);
+            s.chunk(&timed_ctx, 0, black_box(timed.as_bytes()), |_| {});
+            assert_eq!(s.stats.malformed_total(), 0);
+            s.stats.parsed
+        })
+    });
     g.finish();
 }
 
