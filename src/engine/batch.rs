@@ -304,27 +304,31 @@ fn per_chunk(
         None => Vec::new(),
     };
     let writer = rec.as_ref().map(|(f, _, r)| (*f, r.sink));
+    // A scanner per rayon job rather than per chunk: its route memo and
+    // agent cache stay warm from chunk to chunk.
     let parts: Vec<(Stats, Option<crate::engine::Rows>, bool)> = chunks
         .par_iter()
         .enumerate()
-        .map(|(i, c)| {
-            let mut s = Scanner::new(ctx.window);
-            let idx = piece_id(first_idx + i as u32, 0);
-            let mut out = None;
-            prepare(c);
-            match writer {
-                Some((file, w)) => {
-                    let out = out.insert(w.rows(c.len()));
-                    let start = starts[i];
-                    s.chunk(ctx, idx, c, |r| w.write(out, file, start + r.line, r, ctx.count.zone));
+        .map_init(
+            || Scanner::new(ctx.window),
+            |s, (i, c)| {
+                let idx = piece_id(first_idx + i as u32, 0);
+                let mut out = None;
+                prepare(c);
+                match writer {
+                    Some((file, w)) => {
+                        let out = out.insert(w.rows(c.len()));
+                        let start = starts[i];
+                        s.chunk(ctx, idx, c, |r| w.write(out, file, start + r.line, r, ctx.count.zone));
+                    }
+                    None => {
+                        s.chunk(ctx, idx, c, |_| {});
+                    }
                 }
-                None => {
-                    s.chunk(ctx, idx, c, |_| {});
-                }
-            }
-            let ok = finished(c);
-            (s.stats, out, ok)
-        })
+                let ok = finished(c);
+                (std::mem::replace(&mut s.stats, Stats::new(ctx.window)), out, ok)
+            },
+        )
         .collect();
     let mut lost = 0;
     for ((s, out, ok), c) in parts.into_iter().zip(chunks) {

@@ -12,6 +12,7 @@
 
 mod batch;
 mod live;
+mod memo;
 mod result;
 mod scan;
 mod stream;

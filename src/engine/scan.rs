@@ -1,6 +1,7 @@
 //! The line loop: split a chunk into lines, parse each, apply the filters,
 //! and hand each record kept to [`Stats::add`], which only counts.
 
+use super::memo::Memo;
 use crate::filter::Filter;
 use crate::format::LogFormat;
 use crate::parse::{Malformed, Record, parse_next, route};
@@ -96,9 +97,23 @@ pub struct Scanner {
     pub stats: Stats,
     /// Route normalisation buffer, reused from line to line.
     route: Vec<u8>,
+    /// Routes of recent targets.
+    memo: Memo,
     /// Agents classified so far, by agent string: classification runs once
     /// per distinct agent, not per line.
     agents: hashbrown::HashMap<Box<[u8]>, Known>,
+}
+
+/// A line parsed and not yet counted.
+struct Held<'a> {
+    /// Its number in the chunk.
+    n: u64,
+    /// Its bytes.
+    bytes: &'a [u8],
+    /// Whether it parsed.
+    parsed: Result<(), Malformed>,
+    /// Its target's memo slot ([`Memo::ask`]).
+    slot: Option<usize>,
 }
 
 /// A classified agent, cached.
@@ -114,17 +129,49 @@ const AGENT_CACHE: usize = 16_384;
 impl Scanner {
     /// An empty scanner for windows of `window`.
     pub fn new(window: Option<i64>) -> Scanner {
-        Scanner { stats: Stats::new(window), route: Vec::with_capacity(256), agents: hashbrown::HashMap::new() }
+        Scanner {
+            stats: Stats::new(window),
+            route: Vec::with_capacity(256),
+            memo: Memo::default(),
+            agents: hashbrown::HashMap::new(),
+        }
     }
 
     /// Parse, filter and count every line of one chunk. `chunk` numbers
     /// chunks in file order; `on_record` sees each counted record. Returns
     /// the number of lines.
     #[inline]
-    pub fn chunk<F: FnMut(&Counted)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], mut on_record: F) -> u64 {
+    pub fn chunk<F: FnMut(&Counted)>(&mut self, ctx: &ScanCtx, chunk: u32, data: &[u8], on_record: F) -> u64 {
+        if self.memo.aside() {
+            let n = self.lines::<false, F>(ctx, chunk, data, on_record);
+            self.memo.passed(n);
+            n
+        } else {
+            self.lines::<true, F>(ctx, chunk, data, on_record)
+        }
+    }
+
+    /// [`chunk`](Self::chunk), with the route memo (`MEMO`) or while it
+    /// stands aside.
+    #[inline(always)]
+    fn lines<const MEMO: bool, F: FnMut(&Counted)>(
+        &mut self,
+        ctx: &ScanCtx,
+        chunk: u32,
+        data: &[u8],
+        mut on_record: F,
+    ) -> u64 {
         let mut n = 0u64;
         let mut start = 0;
         let mut pf = 0;
+        // With the memo, line n is counted after line n + 1 is parsed: its
+        // memo slot, asked for when it was parsed, has arrived meanwhile
+        // (looked up at once, the slot's cache miss cost what the memo
+        // saved). Two records, taking turns (moving a record costs more
+        // than parsing a field).
+        let (mut a, mut b) = (Record::empty(), Record::empty());
+        let (mut cur, mut prev) = (&mut a, &mut b);
+        let mut held: Option<Held> = None;
         // Each line's end is found by its parse (`parse_next`), not by a
         // search of its own first.
         while start < data.len() {
@@ -135,44 +182,61 @@ impl Scanner {
                 prefetch(data, pf);
                 pf += 64;
             }
-            let mut rec = Record::empty();
-            let (len, parsed) = parse_next(ctx.format, rest, &mut rec);
-            self.line(ctx, chunk, n, &rest[..len], &rec, parsed, &mut on_record);
+            *cur = Record::empty();
+            let (len, parsed) = parse_next(ctx.format, rest, cur);
+            if MEMO {
+                let slot = match (&parsed, cur.method) {
+                    (Ok(()), Some(_)) => self.memo.ask(cur.target),
+                    _ => None,
+                };
+                if let Some(h) = held.take() {
+                    self.line(ctx, chunk, h, prev, &mut on_record);
+                }
+                held = Some(Held { n, bytes: &rest[..len], parsed, slot });
+                std::mem::swap(&mut cur, &mut prev);
+            } else {
+                self.line(ctx, chunk, Held { n, bytes: &rest[..len], parsed, slot: None }, cur, &mut on_record);
+            }
             start += len + 1;
+        }
+        if let Some(h) = held.take() {
+            self.line(ctx, chunk, h, prev, &mut on_record);
         }
         self.stats.add_lines(chunk, n);
         n
     }
 
-    /// Count line `n` (`bytes`), parsed into `rec` as `parsed` says.
+    /// Count a parsed line (its record: `rec`).
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn line<'a, F: FnMut(&Counted)>(
         &mut self,
         ctx: &ScanCtx,
         chunk: u32,
-        n: u64,
-        bytes: &'a [u8],
+        h: Held<'a>,
         rec: &Record<'a>,
-        parsed: Result<(), Malformed>,
         on_record: &mut F,
     ) {
+        let Held { n, bytes, parsed, slot } = h;
         match parsed {
             Ok(()) => {
                 // The route once, for the filters and the route table.
-                let key: &[u8] = match rec.method {
+                let (key, found) = match rec.method {
                     Some(_) => {
-                        route::normalize(rec.target, &mut self.route);
-                        &self.route
+                        let (key, found) = self.memo.route(rec.target, slot, &mut self.route);
+                        (key, Some(found))
                     }
-                    None => route::NO_ROUTE,
+                    None => (route::NO_ROUTE, None),
                 };
                 if !ctx.classify {
                     if ctx.filter.active && !ctx.filter.keep(rec, key, crate::agent::Category::Unknown) {
                         self.stats.add_excluded();
                     } else {
-                        self.stats.add(rec, key, None, &ctx.count);
+                        let entry = entry(&mut self.stats, key, found.as_ref());
+                        self.stats.add(rec, key, entry, None, &ctx.count);
                         on_record(&Counted { rec, line: n, route: key, agent: None });
+                        if let Some(f) = &found {
+                            self.memo.remember(f, self.stats.routes.epoch(), entry);
+                        }
                     }
                     return;
                 }
@@ -196,12 +260,28 @@ impl Scanner {
                         os: a.os,
                         ua_hash: known.hash,
                     };
-                    self.stats.add(rec, key, Some(&agent), &ctx.count);
+                    let entry = entry(&mut self.stats, key, found.as_ref());
+                    self.stats.add(rec, key, entry, Some(&agent), &ctx.count);
                     on_record(&Counted { rec, line: n, route: key, agent: Some(a) });
+                    if let Some(f) = &found {
+                        self.memo.remember(f, self.stats.routes.epoch(), entry);
+                    }
                 }
             }
             Err(m) => self.stats.add_malformed(ctx.file, chunk, n, m, bytes),
         }
+    }
+}
+
+/// The entry number of route `key` in `stats`' route table: the one the
+/// memo kept for it (`found`) when kept under the table's epoch, else
+/// looked up (inserted when new).
+#[inline(always)]
+fn entry(stats: &mut Stats, key: &[u8], found: Option<&super::memo::Found>) -> usize {
+    let epoch = stats.routes.epoch();
+    match found {
+        Some(f) => f.entry(epoch).unwrap_or_else(|| stats.routes.number(f.hash, key)),
+        None => stats.routes.number(crate::stats::routes::hash(key), key),
     }
 }
 
@@ -219,4 +299,61 @@ fn prefetch(data: &[u8], at: usize) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (data, at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Routes and their requests, sorted.
+    fn routes(s: &Stats) -> Vec<(Vec<u8>, u64)> {
+        let mut v: Vec<(Vec<u8>, u64)> = s.routes.iter().map(|(k, c)| (k.to_vec(), c.counts.requests)).collect();
+        v.sort();
+        v
+    }
+
+    /// The memo (entry numbers kept per route table epoch) counts exactly
+    /// what normalising every target does, across route bounds (a table
+    /// rebuilt under a new epoch) and counts moved out (a new table).
+    #[test]
+    fn memo_counts_what_normalising_counts() {
+        let mut g = crate::synth::Generator::real_shaped(5, 1_700_000_000, 2_000_000);
+        let text = g.fill(3 << 20);
+        let fmt = crate::format::presets::preset("combined").unwrap();
+        let zone = Zone::Fixed(0);
+        let opts = crate::engine::Options { ..Default::default() };
+        let filter = crate::filter::Filter::default();
+        let ctx = opts.scan_ctx(&fmt, &zone, 0, &filter);
+        let (mut with, mut without) = (Scanner::new(None), Scanner::new(None));
+        (with.memo, without.memo) = (Memo::fresh(), Memo::never());
+        let bytes = text.as_bytes();
+        let (mut cut, mut i) = (0, 0);
+        while cut < bytes.len() {
+            // Whole lines, a quarter MiB or so at a time.
+            let want = (cut + (256 << 10)).min(bytes.len());
+            let end = memchr::memchr(b'\n', &bytes[want..]).map_or(bytes.len(), |j| want + j + 1);
+            let piece = &bytes[cut..end];
+            with.chunk(&ctx, i, piece, |_| {});
+            without.chunk(&ctx, i, piece, |_| {});
+            assert!(routes(&with.stats) == routes(&without.stats), "piece {i}: the route counts differ");
+            match i % 3 {
+                // A bound: the table is rebuilt (a new epoch).
+                0 => {
+                    with.stats.bound_routes(500);
+                    without.stats.bound_routes(500);
+                }
+                // The counts move out: a new table.
+                1 => {
+                    with.stats = Stats::new(None);
+                    without.stats = Stats::new(None);
+                }
+                _ => {}
+            }
+            assert!(routes(&with.stats) == routes(&without.stats), "piece {i}, bounded: the route counts differ");
+            (cut, i) = (end, i + 1);
+        }
+        assert!(i >= 9, "{i} pieces");
+        // Entry numbers were kept (and so reused) by one memo only.
+        assert!(with.memo.kept() > 100 && without.memo.kept() == 0, "{}", with.memo.kept());
+    }
 }

@@ -287,9 +287,10 @@ impl Stats {
     }
 
     /// Count one parsed record the filters kept, under route key `route`,
-    /// from the caller `agent`.
+    /// entry number `entry` of [`Stats::routes`] (from
+    /// [`RouteMap::number`]), from the caller `agent`.
     #[inline]
-    pub fn add(&mut self, rec: &Record, route: &[u8], agent: Option<&AgentRef>, ctx: &CountCtx) {
+    pub fn add(&mut self, rec: &Record, route: &[u8], entry: usize, agent: Option<&AgentRef>, ctx: &CountCtx) {
         self.parsed += 1;
         let failed = ctx.failures.contains(rec.status);
         self.failures += failed as u64;
@@ -334,7 +335,7 @@ impl Stats {
                 bytes: rec.bytes,
             });
         }
-        let rc = self.routes.entry(route);
+        let rc = self.routes.at(entry);
         rc.counts.add(&hit);
         if let Some(i) = notable_index(rec.status) {
             rc.notable[i] += 1;

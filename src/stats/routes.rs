@@ -13,14 +13,17 @@
 
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hashbrown::HashTable;
 
 use super::RouteCounts;
 
 /// Counts per route template (see the module docs).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct RouteMap {
+    /// Names this table's entry numbering (see [`RouteMap::epoch`]).
+    epoch: u64,
     /// Entry numbers, found by hash.
     index: HashTable<usize>,
     /// Each entry's hash: growing and merging do not hash keys again.
@@ -29,6 +32,27 @@ pub struct RouteMap {
     bounds: Vec<usize>,
     keys: Vec<u8>,
     counts: Vec<RouteCounts>,
+}
+
+impl Clone for RouteMap {
+    /// A copy under an epoch of its own: the copies' numberings part ways
+    /// as each adds routes.
+    fn clone(&self) -> Self {
+        RouteMap {
+            epoch: next_epoch(),
+            index: self.index.clone(),
+            hashes: self.hashes.clone(),
+            bounds: self.bounds.clone(),
+            keys: self.keys.clone(),
+            counts: self.counts.clone(),
+        }
+    }
+}
+
+/// A number no table has had (from 1: 0 is never an epoch).
+fn next_epoch() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Default for RouteMap {
@@ -43,7 +67,8 @@ const KEY_BYTES: usize = 32;
 /// The hash of a route key: one random seed per process, shared by every
 /// table, so a hash kept by one table is valid in another (merges reuse
 /// them) and crafted paths cannot be chosen to collide.
-fn hash(key: &[u8]) -> u64 {
+#[inline]
+pub fn hash(key: &[u8]) -> u64 {
     static STATE: OnceLock<foldhash::fast::RandomState> = OnceLock::new();
     STATE.get_or_init(foldhash::fast::RandomState::default).hash_one(key)
 }
@@ -54,12 +79,21 @@ impl RouteMap {
         let mut bounds = Vec::with_capacity(n + 1);
         bounds.push(0);
         RouteMap {
+            epoch: next_epoch(),
             index: HashTable::with_capacity(n),
             hashes: Vec::with_capacity(n),
             bounds,
             keys: Vec::with_capacity(n * KEY_BYTES),
             counts: Vec::with_capacity(n),
         }
+    }
+
+    /// The table's entry numbering: entries are only ever appended under
+    /// one epoch, so an entry number found under it stays the same route's
+    /// while the epoch is unchanged. Every table (a copy, or one rebuilt by
+    /// [`keep_heaviest`](Self::keep_heaviest)) has an epoch of its own.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     /// Routes held.
@@ -100,7 +134,22 @@ impl RouteMap {
     /// The counts of `key`, inserted empty when new.
     #[inline]
     pub fn entry(&mut self, key: &[u8]) -> &mut RouteCounts {
-        let (i, _) = self.slot(hash(key), key);
+        let i = self.number(hash(key), key);
+        &mut self.counts[i]
+    }
+
+    /// The entry number of `key`, whose [`hash`] is `h` (inserted empty
+    /// when new): valid for [`at`](Self::at) while the
+    /// [`epoch`](Self::epoch) is unchanged.
+    #[inline]
+    pub fn number(&mut self, h: u64, key: &[u8]) -> usize {
+        debug_assert_eq!(h, hash(key));
+        self.slot(h, key).0
+    }
+
+    /// The counts of entry number `i` (from [`number`](Self::number)).
+    #[inline]
+    pub fn at(&mut self, i: usize) -> &mut RouteCounts {
         &mut self.counts[i]
     }
 
@@ -108,7 +157,7 @@ impl RouteMap {
     /// (then `true`).
     #[inline]
     fn slot(&mut self, h: u64, key: &[u8]) -> (usize, bool) {
-        let RouteMap { index, hashes, bounds, keys, counts } = self;
+        let RouteMap { index, hashes, bounds, keys, counts, .. } = self;
         if let Some(&i) = index.find(h, |&i| &keys[bounds[i]..bounds[i + 1]] == key) {
             return (i, false);
         }
