@@ -51,9 +51,9 @@ fn sample_lines(head: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
 ///
 /// The presets are scored in the order of their fit on the first
 /// [`PEEK_LINES`] lines, and a preset's scoring stops as soon as it can no
-/// longer win: the same winner as scoring every preset
-/// on every sample line, in a fifth of the parses for a combined log
-/// (detection was half of a small log's run).
+/// longer win: the same winner as scoring every preset on every sample
+/// line (detection had been half of a small log's user time; a 600-line
+/// log end to end: 3.35 → 2.83 ms).
 pub fn detect(head: &[u8], whole: bool) -> Detection {
     // W3C columns from the sample's header only: `head` may be a whole
     // mapped file (the caller fills in every header once W3C is chosen).
@@ -117,6 +117,8 @@ pub fn score(format: LogFormat, head: &[u8], whole: bool) -> Detection {
 /// and whether only a greater fit beats it (else an equal one does too).
 /// Every remaining sample line could at most add twice the field count.
 fn score_to_beat(format: LogFormat, head: &[u8], whole: bool, bar: Option<(usize, bool)>) -> Option<Detection> {
+    // Whether a final fit of `fit` would lose to the bar.
+    let loses = |fit: usize| matches!(bar, Some((b, strict)) if fit < b || (fit == b && strict));
     let (mut matched, mut sampled, mut offset, mut fit) = (0, 0, None, 0);
     let mut first_miss = None;
     let fields = format.field_count();
@@ -126,18 +128,11 @@ fn score_to_beat(format: LogFormat, head: &[u8], whole: bool, bar: Option<(usize
         // what does not fit is its length, not its content.
         let miss = super::Malformed { reason: super::Reason::TooLong, field: None };
         let first_miss = Some((1, miss, sample[..200].to_vec()));
-        let d = Detection { format, matched: 0, sampled: 1, offset: None, fit: 0, first_miss };
-        return match bar {
-            Some((b, strict)) if d.fit < b || (d.fit == b && strict) => None,
-            _ => Some(d),
-        };
+        return (!loses(0)).then_some(Detection { format, matched: 0, sampled: 1, offset: None, fit: 0, first_miss });
     }
     for (seen, line) in sample_lines(head, whole).enumerate() {
-        if let Some((b, strict)) = bar {
-            let most = fit + (SAMPLE_LINES - seen) * 2 * fields;
-            if most < b || (most == b && strict) {
-                return None;
-            }
+        if loses(fit + (SAMPLE_LINES - seen) * 2 * fields) {
+            return None;
         }
         let parsed = parse_line(&format, line);
         if matches!(&parsed, Err(m) if m.reason == super::Reason::Directive) {
@@ -156,10 +151,7 @@ fn score_to_beat(format: LogFormat, head: &[u8], whole: bool, bar: Option<(usize
             }
         }
     }
-    match bar {
-        Some((b, strict)) if fit < b || (fit == b && strict) => None,
-        _ => Some(Detection { format, matched, sampled, offset, fit, first_miss }),
-    }
+    (!loses(fit)).then_some(Detection { format, matched, sampled, offset, fit, first_miss })
 }
 
 #[cfg(test)]
