@@ -58,12 +58,7 @@ pub(super) fn prefix<'a, const OPEN: bool>(line: &'a [u8], rec: &mut Record<'a>)
     // The size: digits (saturating, as `parse_bytes`) or `-`, up to a space
     // or the end.
     let b = p + 4;
-    let mut e = b;
-    let mut bytes = 0u64;
-    while let Some(&d) = line.get(e).filter(|d| d.is_ascii_digit()) {
-        bytes = bytes.saturating_mul(10).saturating_add((d - b'0') as u64);
-        e += 1;
-    }
+    let (bytes, mut e) = size(line, b);
     if e == b && line.get(b) == Some(&b'-') {
         e += 1;
     }
@@ -81,6 +76,46 @@ pub(super) fn prefix<'a, const OPEN: bool>(line: &'a [u8], rec: &mut Record<'a>)
     rec.status = Some(status);
     rec.bytes = bytes;
     Some(e)
+}
+
+/// The digits of `line` from `b`: their value (saturating, as
+/// `parse_bytes`) and the position after them. Up to seven digits — every
+/// real response size — are read from one 8-byte load without a branch on
+/// their count (the digit-by-digit loop, a multiply and an overflow check
+/// per digit in a chain, and a mispredicted exit, was ~14% of parsing a
+/// combined line); longer runs, and the last bytes of a line that has fewer
+/// than 8 left, take that loop.
+#[inline(always)]
+fn size(line: &[u8], b: usize) -> (u64, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    if let Some(w) = line.get(b..b + 8) {
+        // Each byte minus '0': a digit is 0..=9 and nothing else is.
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ (ONES * b'0' as u64);
+        // The high bit of each byte that is not a digit (no carry crosses
+        // bytes: 0x7f + 0x76 < 0x100).
+        let non = (((x & (ONES * 0x7f)) + ONES * 0x76) | x) & (ONES * 0x80);
+        if non != 0 {
+            let n = non.trailing_zeros() as usize / 8;
+            if n == 0 {
+                return (0, b);
+            }
+            // The n digits to the top bytes, zeros before them: eight
+            // digits, most significant in the lowest byte, combined in
+            // pairs, fours, eights.
+            let mut v = x << (64 - 8 * n);
+            v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+            v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
+            v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff;
+            return (v, b + n);
+        }
+    }
+    let mut e = b;
+    let mut bytes = 0u64;
+    while let Some(&d) = line.get(e).filter(|d| d.is_ascii_digit()) {
+        bytes = bytes.saturating_mul(10).saturating_add((d - b'0') as u64);
+        e += 1;
+    }
+    (bytes, e)
 }
 
 /// After [`prefix`]: ` "referrer" "user agent"` from `e`; the position after
@@ -105,4 +140,44 @@ pub(super) fn agent_tail<'a, const OPEN: bool>(line: &'a [u8], e: usize, rec: &m
     rec.referrer = &line[r..r_end];
     rec.user_agent = &line[u..u_end];
     Some(u_end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// The digit loop `size` replaced, kept as its reference.
+    fn by_digit(line: &[u8], b: usize) -> (u64, usize) {
+        let mut e = b;
+        let mut v = 0u64;
+        while let Some(&d) = line.get(e).filter(|d| d.is_ascii_digit()) {
+            v = v.saturating_mul(10).saturating_add((d - b'0') as u64);
+            e += 1;
+        }
+        (v, e)
+    }
+
+    #[test]
+    fn size_reads_every_digit_count() {
+        for n in 0..=24 {
+            for tail in [&b""[..], b" ", b"\n", b"\"x", b"/", b":", b"\xff\x80 1"] {
+                let mut line = b"200 ".to_vec();
+                line.extend((0..n).map(|k| b"9876543210"[k % 10]));
+                line.extend_from_slice(tail);
+                line.extend_from_slice(b"1 2345678 ");
+                for cut in [line.len(), 4 + n + tail.len().min(1), 4 + n] {
+                    let l = &line[..cut];
+                    assert_eq!(super::size(l, 4), by_digit(l, 4), "{:?}", String::from_utf8_lossy(l));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn size_agrees_with_the_digit_loop(line in proptest::collection::vec(prop_oneof![8 => b'0'..=b'9', 1 => proptest::sample::select(b"/:\x00\x7f\x80\xb9\xba\xff -".to_vec()), 1 => any::<u8>()], 0..30), b in 0usize..30) {
+            let b = b.min(line.len());
+            prop_assert_eq!(super::size(&line, b), by_digit(&line, b));
+        }
+    }
 }
