@@ -389,6 +389,7 @@ fn closing_quote(line: &[u8], i: usize, next: Option<&[u8]>) -> Option<usize> {
 /// rest of a chunk, see [`parse_next`]): the search stops at a `\n` with
 /// `None`, and so does a field that fits nowhere (where `closing_quote`
 /// gives the first quote, which its callers in `clf` refuse anyway).
+#[inline(always)]
 pub(super) fn quote_end<const OPEN: bool>(line: &[u8], mut i: usize, next: Option<&[u8]>) -> Option<usize> {
     let mut first = None;
     loop {
