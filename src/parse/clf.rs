@@ -15,7 +15,7 @@
 //! `\r\n` as well as the end of `line`. The bytes of a line are then read
 //! once, not once to find its end and again to split it.
 
-use super::find::find3;
+use super::find::{self, find3};
 use super::{Record, ends_at, quote_end, request, time::parse_clf};
 
 /// Parse the common start of `line` into `rec`; the position after the
@@ -25,9 +25,7 @@ pub(super) fn prefix<'a, const OPEN: bool>(line: &'a [u8], rec: &mut Record<'a>)
     // Three space-ended head fields with no `[` (or `\n`) in them, then
     // `[digit`. (Without `OPEN`, the third needle repeats the second.)
     let nl = if OPEN { b'\n' } else { b'[' };
-    let s1 = find3(line, b' ', b'[', nl)?;
-    let s2 = s1 + 1 + find3(&line[s1 + 1..], b' ', b'[', nl)?;
-    let s3 = s2 + 1 + find3(&line[s2 + 1..], b' ', b'[', nl)?;
+    let (s1, s2, s3) = head(line, nl)?;
     if line[s1] != b' ' || line[s2] != b' ' || line[s3] != b' ' {
         return None;
     }
@@ -76,6 +74,26 @@ pub(super) fn prefix<'a, const OPEN: bool>(line: &'a [u8], rec: &mut Record<'a>)
     rec.status = Some(status);
     rec.bytes = bytes;
     Some(e)
+}
+
+/// The first three of ` `, `[` and `nl` in `line`: when they lie in its
+/// first 32 bytes (an IPv4 client, `-`, `-`), from one pair of loads
+/// rather than three searches each waiting for the one before.
+#[inline(always)]
+fn head(line: &[u8], nl: u8) -> Option<(usize, usize, usize)> {
+    if let Some(m1) = find::mask32(line, b' ', b'[', nl) {
+        // Each with its lowest bit cleared: the third bit is m3's lowest.
+        let m2 = m1 & m1.wrapping_sub(1);
+        let m3 = m2 & m2.wrapping_sub(1);
+        if m3 != 0 {
+            let at = |m: u32| m.trailing_zeros() as usize;
+            return Some((at(m1), at(m2), at(m3)));
+        }
+    }
+    let s1 = find3(line, b' ', b'[', nl)?;
+    let s2 = s1 + 1 + find3(&line[s1 + 1..], b' ', b'[', nl)?;
+    let s3 = s2 + 1 + find3(&line[s2 + 1..], b' ', b'[', nl)?;
+    Some((s1, s2, s3))
 }
 
 /// The digits of `line` from `b`: their value (saturating, as
@@ -173,7 +191,24 @@ mod tests {
         }
     }
 
+    /// The three chained searches `head` replaced, kept as its reference.
+    fn chained(line: &[u8], nl: u8) -> Option<(usize, usize, usize)> {
+        let find = |from: usize| line[from..].iter().position(|&b| b == b' ' || b == b'[' || b == nl).map(|p| from + p);
+        let s1 = find(0)?;
+        let s2 = find(s1 + 1)?;
+        Some((s1, s2, find(s2 + 1)?))
+    }
+
     proptest! {
+        #[test]
+        fn head_agrees_with_three_searches(
+            line in proptest::collection::vec(prop_oneof![6 => proptest::sample::select(b"a1.:".to_vec()), 1 => proptest::sample::select(b" [\n\x00".to_vec())], 0..70),
+            open in any::<bool>(),
+        ) {
+            let nl = if open { b'\n' } else { b'[' };
+            prop_assert_eq!(super::head(&line, nl), chained(&line, nl));
+        }
+
         #[test]
         fn size_agrees_with_the_digit_loop(line in proptest::collection::vec(prop_oneof![8 => b'0'..=b'9', 1 => proptest::sample::select(b"/:\x00\x7f\x80\xb9\xba\xff -".to_vec()), 1 => any::<u8>()], 0..30), b in 0usize..30) {
             let b = b.min(line.len());
