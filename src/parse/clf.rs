@@ -127,13 +127,19 @@ fn size(line: &[u8], b: usize) -> (u64, usize) {
             return (v, b + n);
         }
     }
+    by_digit(line, b)
+}
+
+/// [`size`] one digit at a time: for runs of eight digits or more, the
+/// last bytes of a line, and as the tests' reference.
+fn by_digit(line: &[u8], b: usize) -> (u64, usize) {
     let mut e = b;
-    let mut bytes = 0u64;
+    let mut v = 0u64;
     while let Some(&d) = line.get(e).filter(|d| d.is_ascii_digit()) {
-        bytes = bytes.saturating_mul(10).saturating_add((d - b'0') as u64);
+        v = v.saturating_mul(10).saturating_add((d - b'0') as u64);
         e += 1;
     }
-    (bytes, e)
+    (v, e)
 }
 
 /// After [`prefix`]: ` "referrer" "user agent"` from `e`; the position after
@@ -162,18 +168,8 @@ pub(super) fn agent_tail<'a, const OPEN: bool>(line: &'a [u8], e: usize, rec: &m
 
 #[cfg(test)]
 mod tests {
+    use super::by_digit;
     use proptest::prelude::*;
-
-    /// The digit loop `size` replaced, kept as its reference.
-    fn by_digit(line: &[u8], b: usize) -> (u64, usize) {
-        let mut e = b;
-        let mut v = 0u64;
-        while let Some(&d) = line.get(e).filter(|d| d.is_ascii_digit()) {
-            v = v.saturating_mul(10).saturating_add((d - b'0') as u64);
-            e += 1;
-        }
-        (v, e)
-    }
 
     #[test]
     fn size_reads_every_digit_count() {
