@@ -204,8 +204,10 @@ impl Workers {
 
 /// Chunks counted ahead of the one being written by [`records_in_order`]
 /// (with the writer's own queue, what bounds its memory: a chunk's records
-/// are a few MiB).
-const AHEAD: usize = 16;
+/// are a few MiB). At most [`BATCH_CHUNKS`](super::BATCH_CHUNKS): the
+/// engine releases a batch's pages two batches on.
+pub(super) const AHEAD: usize = 16;
+const _: () = assert!(AHEAD <= super::BATCH_CHUNKS);
 
 /// What a chunk task of [`records_in_order`] gives: its counts, its
 /// records, whether the chunk was intact after parsing; or its panic.

@@ -272,8 +272,12 @@ impl FileCtx<'_> {
 
     /// A memory-mapped input. After each chunk the mapping's guard and the
     /// file's size are checked (chunks that a truncation touched are dropped
-    /// and the input is reported as cut short), and the chunk's pages are
-    /// released ([`GuardedMap::release`]).
+    /// and the input is reported as cut short); the pages of each batch are
+    /// released once it is counted ([`GuardedMap::release`]). Released
+    /// chunk by chunk by the workers, each release made the kernel flush
+    /// the other workers' TLBs (an interrupt on every other core): two
+    /// threads on the real-shaped 100 MB log ran 58.4 ms against 56.1 ms
+    /// batch by batch (alternated lower quartiles of 15; one thread alike).
     fn run_bytes(&mut self, map: &GuardedMap, records: Option<&mut RecordsOut>) -> std::io::Result<Outcome> {
         let whole: &[u8] = map;
         let start = (self.span.skip as usize).min(whole.len());
@@ -285,16 +289,14 @@ impl FileCtx<'_> {
         let ctx = self.opts.scan_ctx(&format, &zone, self.idx, &filter);
         let base = whole.as_ptr() as usize;
         let delay = self.opts.chunk_delay;
-        // After each chunk (`batch`'s `finished`): intact? Then its pages go.
+        // After each chunk (`batch`'s `finished`): intact?
         let finished = |c: &[u8]| {
             if let Some(d) = delay {
                 // Per chunk's worth of bytes (the ends of batches go in pieces).
                 std::thread::sleep(d.mul_f64((c.len() as f64 / self.opts.chunk_bytes.max(1) as f64).min(1.0)));
             }
             let end = (c.as_ptr() as usize - base + c.len()) as u64;
-            let ok = !map.faulted() && end <= map.current_len();
-            map.release(c);
-            ok
+            !map.faulted() && end <= map.current_len()
         };
         let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
         let mut total = Stats::new(self.opts.window);
@@ -310,10 +312,15 @@ impl FileCtx<'_> {
         };
         if let Some(rec) = records {
             // Records: chunk by chunk in file order, the pages of a batch
-            // mapped when its first chunk starts.
+            // mapped when its first chunk starts. Chunk `i` starts once the
+            // chunks [`batch::AHEAD`] before it are written, so batch
+            // `b - 2` is done with: its pages go.
             let mut before = |i: usize| {
                 if i.is_multiple_of(BATCH_CHUNKS) {
                     let b = i / BATCH_CHUNKS;
+                    if let Some(done) = b.checked_sub(2) {
+                        map.release(span(batches[done]));
+                    }
                     map.populate(span(batches[b]), span(batches.get(b + 1).copied().unwrap_or_default()));
                 }
             };
@@ -335,6 +342,7 @@ impl FileCtx<'_> {
                     &prepare,
                     None,
                 )?;
+                map.release(span(group));
                 PROGRESS.fetch_add(group.iter().map(|c| c.len() as u64).sum(), Ordering::Relaxed);
             }
         }

@@ -114,9 +114,11 @@ impl GuardedMap {
 
     /// Drop the page-table entries of the whole pages inside `part` (a
     /// slice of this map) once it has been read: unmapping a 1 GiB file at
-    /// the end took 30–45 ms on one thread (100 MB: 3–5 ms); released chunk
-    /// by chunk, the workers share it while they count. Advice only: a
-    /// failure leaves the pages mapped until the end.
+    /// the end took 30–45 ms on one thread (100 MB: 3–5 ms); the engine
+    /// releases each batch once it is counted. Each call flushes the TLBs of
+    /// the other cores running this process, so it is made once a batch,
+    /// not once a chunk. Advice only: a failure leaves the pages mapped
+    /// until the end.
     pub fn release(&self, part: &[u8]) {
         let page = PAGE.load(Ordering::Relaxed).max(1);
         let Some(off) = (part.as_ptr() as usize).checked_sub(self.map.as_ptr() as usize) else { return };
