@@ -18,6 +18,7 @@ use crate::report::{self, Ctx, Kind};
 use crate::state::{self, Settings, StateError};
 use crate::stats::window::auto_width;
 use crate::units::width_text;
+use rayon::prelude::*;
 
 pub const EXIT_OK: u8 = 0;
 /// An input could not be read; the others were reported.
@@ -579,12 +580,16 @@ fn render(
             let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
             let mut t = Term::new(out, cfg.color, width);
             // People read the summary first, then the rest in a fixed order;
-            // with the summary, the report ends with its findings.
-            for k in Kind::ALL {
-                let with_summary = k == Kind::Findings && kinds.contains(&Kind::Summary);
-                if kinds.contains(&k) || with_summary {
-                    t.view(&report::view(k, &ctx))?;
-                }
+            // with the summary, the report ends with its findings. The views
+            // are worked out side by side (each reads the run only), then
+            // shown in that order.
+            let shown: Vec<Kind> = Kind::ALL
+                .into_iter()
+                .filter(|k| kinds.contains(k) || (*k == Kind::Findings && kinds.contains(&Kind::Summary)))
+                .collect();
+            let views: Vec<report::View> = shown.par_iter().map(|k| report::view(*k, &ctx)).collect();
+            for v in &views {
+                t.view(v)?;
             }
         }
         OutFormat::Csv => {
