@@ -115,7 +115,8 @@ impl GuardedMap {
     /// Drop the page-table entries of the whole pages inside `part` (a
     /// slice of this map) once it has been read: unmapping a 1 GiB file at
     /// the end took 30–45 ms on one thread (100 MB: 3–5 ms); the engine
-    /// releases each batch once it is counted. Each call flushes the TLBs of
+    /// releases each batch once it is counted, on a worker while the other
+    /// workers go on counting. Each call flushes the TLBs of
     /// the other cores running this process, so it is made once a batch,
     /// not once a chunk. Advice only: a failure leaves the pages mapped
     /// until the end.
