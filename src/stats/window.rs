@@ -165,9 +165,8 @@ impl Windows {
         } else if other.width < self.width {
             other.coarsen_to(self.width);
         }
-        for (k, c) in other.buckets.into_vec() {
-            self.put(k, c);
-        }
+        let (before, after) = self.buckets.merge(other.buckets);
+        self.spans = self.spans - before + after;
         self.coarsen_auto();
     }
 
@@ -274,6 +273,64 @@ impl Buckets {
         let mut v = self.run;
         v.extend(self.map);
         v
+    }
+
+    /// Merge every bucket of `other`: the histogram spans the buckets
+    /// changed held before and hold after (summed). Two workers' buckets
+    /// interleave (each counted every other stretch of the log), so most
+    /// of `other`'s keys are new: put one by one, each went to the map
+    /// (2.2 ms of a two-thread run on the 100 MB real-shaped log, 20 k
+    /// minutes a worker). Two runs are merged in one pass instead.
+    fn merge(&mut self, other: Buckets) -> (usize, usize) {
+        let (mut before, mut after) = (0, 0);
+        let Buckets { run, map, hi } = other;
+        if self.map.is_empty() {
+            // In place, from the back: into a fresh vector, the merge
+            // faulted in 4 MiB of new pages (1.5 ms).
+            let dup = {
+                let (mut i, mut j, mut d) = (0, 0, 0);
+                while i < self.run.len() && j < run.len() {
+                    match self.run[i].0.cmp(&run[j].0) {
+                        std::cmp::Ordering::Less => i += 1,
+                        std::cmp::Ordering::Greater => j += 1,
+                        std::cmp::Ordering::Equal => (i, j, d) = (i + 1, j + 1, d + 1),
+                    }
+                }
+                d
+            };
+            let mut i = self.run.len();
+            self.run.resize_with(i + run.len() - dup, Default::default);
+            let mut k = self.run.len();
+            for (key, mut c) in run.into_iter().rev() {
+                while i > 0 && self.run[i - 1].0 > key {
+                    k -= 1;
+                    i -= 1;
+                    self.run.swap(i, k);
+                }
+                if i > 0 && self.run[i - 1].0 == key {
+                    i -= 1;
+                    let mut held = std::mem::take(&mut self.run[i].1);
+                    before += held.spans();
+                    held.merge(&c);
+                    c = held;
+                }
+                after += c.spans();
+                k -= 1;
+                self.run[k] = (key, c);
+            }
+            debug_assert_eq!(i, k);
+            self.hi = self.hi.max(hi);
+        } else {
+            for (k, c) in run {
+                let (b, a) = self.put(k, c);
+                (before, after) = (before + b, after + a);
+            }
+        }
+        for (k, c) in map {
+            let (b, a) = self.put(k, c);
+            (before, after) = (before + b, after + a);
+        }
+        (before, after)
     }
 
     /// Merge `c` into bucket `k`: the histogram spans the bucket held
@@ -388,6 +445,37 @@ mod tests {
                 prop_assert_eq!(&got, &want);
                 prop_assert_eq!(t.buckets.len(), want.len());
             }
+        }
+    }
+
+    proptest! {
+        /// Two workers' windows, each counting every other stretch of a log
+        /// in time order (both runs merged in place), merge to what one
+        /// table counting every line holds: counts, latency histograms and
+        /// the histogram spans the bound is kept by.
+        #[test]
+        fn interleaved_runs_merge_to_one_table(
+            stretches in proptest::collection::vec(proptest::collection::vec((0i64..150, 1u64..5000, proptest::option::of(1u64..2_000_000)), 0..40), 1..20),
+            width in proptest::sample::select(vec![None, Some(60), Some(7)]),
+            to_b_first in any::<bool>(),
+        ) {
+            let (mut one, mut a, mut b) = (Windows::new(width), Windows::new(width), Windows::new(width));
+            let mut wall = 1_709_251_200;
+            for (i, stretch) in stretches.iter().enumerate() {
+                for &(dt, bytes, latency) in stretch {
+                    wall += dt;
+                    let hit = Hit { class: 2, bytes, failed: false, latency, sizes: false, bot: false };
+                    one.add(wall, &hit);
+                    if (i % 2 == 0) == to_b_first { b.add(wall, &hit) } else { a.add(wall, &hit) }
+                }
+            }
+            a.merge(b);
+            one.flush();
+            prop_assert!(a.buckets.map.is_empty());
+            prop_assert_eq!(a.width, one.width);
+            prop_assert_eq!(a.spans, one.spans);
+            prop_assert_eq!(a.buckets.len(), one.buckets.len());
+            prop_assert_eq!(a.series(a.width), one.series(one.width));
         }
     }
 
