@@ -406,8 +406,8 @@ impl Stats {
         self.other_routes.merge(&other.other_routes);
         self.routes_pruned += other.routes_pruned;
         self.route_error += other.route_error;
-        // At the end of a run, a large route table is merged on a second
-        // thread beside the rest (windows, who).
+        // At the end of a run, a large route table is merged on the pool's
+        // threads beside the rest (windows, who).
         let (into, windows, timing, who) = (&mut self.routes, &mut self.windows, &mut self.timing, &mut self.who);
         let rest = || {
             windows.merge(other.windows);
@@ -415,7 +415,10 @@ impl Stats {
             who.merge(other.who);
         };
         if parallel && routes.len() >= PARALLEL_MERGE {
-            rayon::join(|| into.merge(routes), rest);
+            rayon::join(|| into.merge_parallel(&mut routes), rest);
+            // Freed on an idle thread of the pool, not in the join (where
+            // the thread waiting for the other half took it up).
+            rayon::spawn(move || drop(routes));
         } else {
             into.merge(routes);
             rest();

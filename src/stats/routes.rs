@@ -193,6 +193,53 @@ impl RouteMap {
         }
     }
 
+    /// [`merge`](Self::merge) on the pool's threads, for two large tables
+    /// at the end of a run (each worker's table holds nearly every route
+    /// of the log). One route at a time, the lookups and the count
+    /// updates missed the cache in turn on one thread (2.9 ms of a
+    /// two-thread run on the 100 MB real-shaped log, 17 k routes into
+    /// 17.6 k). Here the lookups run in parallel without writing, then
+    /// each entry adds the counts found for it (in parallel, entry by
+    /// entry), and the routes not held are appended in `from`'s order:
+    /// the same table as [`merge`](Self::merge) makes. What is left of
+    /// `from` is for the caller to drop (~0.4 ms for such a table).
+    pub fn merge_parallel(&mut self, from: &mut RouteMap) {
+        use rayon::prelude::*;
+        const NONE: usize = usize::MAX;
+        const MIN: usize = 1024;
+        // Where each route of `from` is held here.
+        let found: Vec<usize> = (0..from.len())
+            .into_par_iter()
+            .with_min_len(MIN)
+            .map(|i| {
+                let key = from.key(i);
+                let (keys, bounds) = (&self.keys, &self.bounds);
+                self.index.find(from.hashes[i], |&j| &keys[bounds[j]..bounds[j + 1]] == key).map_or(NONE, |&j| j)
+            })
+            .collect();
+        // Which route of `from` adds to each entry here; the routes new here.
+        let mut source = vec![NONE; self.len()];
+        let mut new = Vec::new();
+        for (i, &j) in found.iter().enumerate() {
+            match j {
+                NONE => new.push(i),
+                j => source[j] = i,
+            }
+        }
+        self.counts.par_iter_mut().zip(source.par_iter()).with_min_len(MIN).for_each(|(c, &i)| {
+            if i != NONE {
+                c.merge(&from.counts[i]);
+            }
+        });
+        self.reserve(new.len().saturating_sub(self.capacity() - self.len()));
+        for i in new {
+            let c = std::mem::take(&mut from.counts[i]);
+            let (j, fresh) = self.slot(from.hashes[i], &from.keys[from.bounds[i]..from.bounds[i + 1]]);
+            debug_assert!(fresh);
+            self.counts[j] = c;
+        }
+    }
+
     /// Keep the `keep` heaviest routes (by requests, ties by key) in a
     /// table with room for `room`; returns the counts of the others.
     pub fn keep_heaviest(&mut self, keep: usize, room: usize) -> Vec<RouteCounts> {
@@ -279,5 +326,34 @@ mod tests {
         // Still a working table after the rebuild.
         a.entry(b"/r/1").merge(&counted(1));
         assert_eq!(a.len(), 11);
+    }
+
+    proptest::proptest! {
+        /// The parallel merge makes the table the one-by-one merge makes:
+        /// the same entries, counts and entry order (routes new to `into`
+        /// appended in `from`'s order), histograms included.
+        #[test]
+        fn parallel_merge_is_the_same_merge(
+            a in proptest::collection::vec((0u32..6000, 1u64..50, proptest::option::of(1u64..100_000)), 0..3000),
+            b in proptest::collection::vec((0u32..6000, 1u64..50, proptest::option::of(1u64..100_000)), 0..3000),
+        ) {
+            let table = |v: &[(u32, u64, Option<u64>)]| {
+                let mut t = RouteMap::default();
+                for &(k, n, us) in v {
+                    let c = t.entry(format!("/r/{k}").as_bytes());
+                    c.counts.requests += n;
+                    c.notable[(k % 3) as usize] += n;
+                    if let Some(us) = us {
+                        c.counts.latency.record(us);
+                    }
+                }
+                t
+            };
+            let (mut one, mut par) = (table(&a), table(&a));
+            one.merge(table(&b));
+            par.merge_parallel(&mut table(&b));
+            let (one, par): (Vec<_>, Vec<_>) = (one.iter().collect(), par.iter().collect());
+            proptest::prop_assert_eq!(one, par);
+        }
     }
 }
