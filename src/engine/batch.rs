@@ -48,10 +48,14 @@ pub(super) fn process_batch(
         let next = std::sync::atomic::AtomicUsize::new(0);
         let n = rayon::current_num_threads().clamp(1, chunks.len().max(1));
         let list = &mut workers.list;
-        list.resize_with(n.max(list.len()), || Worker::new(ctx.window));
+        list.resize_with(n.max(list.len()), || None);
         let ok: Vec<bool> = list[..n]
             .par_iter_mut()
-            .map(|Worker(s)| {
+            .map(|w| {
+                // Made on its own thread: made here, one after the other,
+                // they held the first batch up (~0.35 ms each, mostly the
+                // route memo's 512 KiB).
+                let Worker(s) = w.get_or_insert_with(|| Worker::new(ctx.window));
                 let mut ok = true;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -69,9 +73,9 @@ pub(super) fn process_batch(
             // The route bound can only act when the routes held everywhere
             // could exceed it; until then the workers keep counting. A
             // guarded input is also merged every `GUARD_BATCHES`.
-            let held: usize = total.routes.len() + list.iter().map(|w| w.0.stats.routes.len()).sum::<usize>();
+            let held: usize = total.routes.len() + list.iter().flatten().map(|w| w.0.stats.routes.len()).sum::<usize>();
             let whos: Vec<&crate::stats::who::Who> =
-                std::iter::once(&total.who).chain(list.iter().map(|w| &w.0.stats.who)).collect();
+                std::iter::once(&total.who).chain(list.iter().flatten().map(|w| &w.0.stats.who)).collect();
             let over = held > ctx.max_routes || crate::stats::who::Who::over(&whos, ctx.who);
             if over || (workers.guarded && workers.pending_batches >= GUARD_BATCHES) {
                 workers.checkpoint(ctx, total);
@@ -158,7 +162,8 @@ const GUARD_BATCHES: u32 = 8;
 /// the total.
 #[derive(Default)]
 pub(super) struct Workers {
-    list: Vec<Worker>,
+    /// Made by the first batch that uses them.
+    list: Vec<Option<Worker>>,
     /// A mapped input, which a truncation can damage: checkpoint it every
     /// [`GUARD_BATCHES`].
     guarded: bool,
@@ -177,14 +182,14 @@ impl Workers {
     /// (exactly as if merged batch by batch: no bound could have acted in
     /// between). Workers start again empty.
     fn checkpoint(&mut self, ctx: &ScanCtx, total: &mut Stats) {
-        for w in &mut self.list {
+        for w in self.list.iter_mut().flatten() {
             w.0.stats.drain_into(total, ctx.window);
         }
         total.bound(ctx.max_routes, ctx.who);
         if !total.pruned() {
             // The workers go on counting (once a bound acts, chunks are
             // counted one by one instead).
-            for w in &mut self.list {
+            for w in self.list.iter_mut().flatten() {
                 w.0.stats.routes.reserve(WORKER_ROUTES);
             }
         }
@@ -194,7 +199,7 @@ impl Workers {
     /// The last checkpoint of an input: the workers' tables move into
     /// `total` whole.
     pub(super) fn finish(&mut self, ctx: &ScanCtx, total: &mut Stats) {
-        for w in self.list.drain(..) {
+        for w in self.list.drain(..).flatten() {
             total.absorb(w.0.stats);
         }
         total.bound(ctx.max_routes, ctx.who);
