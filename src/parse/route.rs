@@ -67,7 +67,7 @@ pub fn normalize(target: &[u8], out: &mut Vec<u8>) {
             // SAFETY: each segment and separator writes at most three bytes
             // per target byte it covers, which `reserve` made room for.
             unsafe {
-                segment(target, start, i, all, any, &mut w);
+                segment(&target[start..i], all, any, &mut w);
                 w.put(b"/");
             }
             start = i + 1;
@@ -79,7 +79,7 @@ pub fn normalize(target: &[u8], out: &mut Vec<u8>) {
     }
     // SAFETY: as above.
     unsafe {
-        segment(target, start, end, all, any, &mut w);
+        segment(&target[start..end], all, any, &mut w);
         out.set_len(w.len);
     }
 }
@@ -148,14 +148,13 @@ fn is_hex(b: u8) -> bool {
     CLASS[b as usize] & HEX != 0
 }
 
-/// Write the route of segment `target[start..end]`, whose classes ANDed
-/// are `all` and ORed `any`.
+/// Write the route of segment `seg`, whose classes ANDed are `all` and
+/// ORed `any`.
 ///
 /// # Safety
 /// `w` has room for three bytes per byte of the segment.
 #[inline(always)]
-unsafe fn segment(target: &[u8], start: usize, end: usize, all: u8, any: u8, w: &mut Writer) {
-    let seg = &target[start..end];
+unsafe fn segment(seg: &[u8], all: u8, any: u8, w: &mut Writer) {
     // SAFETY: the caller's room; every branch writes at most 3 bytes per
     // segment byte (`:id` for one digit, `:uuid`/`:hash` for 8 or more).
     unsafe {
