@@ -52,9 +52,10 @@ pub(super) fn process_batch(
         let ok: Vec<bool> = list[..n]
             .par_iter_mut()
             .map(|w| {
-                // Made on its own thread: made here, one after the other,
-                // they held the first batch up (~0.35 ms each, mostly the
-                // route memo's 512 KiB).
+                // Made on its own thread: made before the batch, one after
+                // the other, they held it up (~0.35 ms each by timers, for
+                // `Scanner::new`, whose route memo is 512 KiB written up
+                // front).
                 let Worker(s) = w.get_or_insert_with(|| Worker::new(ctx.window));
                 let mut ok = true;
                 loop {
