@@ -285,8 +285,8 @@ impl Buckets {
         let (mut before, mut after) = (0, 0);
         let Buckets { run, map, hi } = other;
         if self.map.is_empty() {
-            // In place, from the back: into a fresh vector, the merge
-            // faulted in 4 MiB of new pages (1.5 ms).
+            // In place, from the back: merged into a fresh vector (4 MiB
+            // of pages never touched before) it took 1.5 ms, in place ~1.
             let dup = {
                 let (mut i, mut j, mut d) = (0, 0, 0);
                 while i < self.run.len() && j < run.len() {
