@@ -46,6 +46,7 @@ impl From<std::io::Error> for AppError {
 }
 
 pub fn main() -> u8 {
+    crate::phases::start();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -66,7 +67,10 @@ pub fn main() -> u8 {
             }
         },
         None => match Config::from_cli(cli) {
-            Ok(c) => analyze(&c),
+            Ok(c) => {
+                crate::phases::mark(format_args!("arguments parsed, configured"));
+                analyze(&c)
+            }
             Err(e) => {
                 eprintln!("logstat: {e}");
                 return EXIT_USAGE;
@@ -421,7 +425,9 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
         None => None,
     };
     init_threads(cfg.threads, cfg.out.quiet);
+    crate::phases::mark(format_args!("inputs opened, {} threads ready", rayon::current_num_threads()));
     let ran = engine::run_spans(&inputs, &spans, &opts, &mut |n| notice(cfg, n), records);
+    crate::phases::mark(format_args!("inputs counted"));
     if let Some(f) = parquet_file {
         let path = cfg.out.parquet_path().unwrap_or_default();
         if ran.is_ok() {
@@ -453,6 +459,7 @@ fn analyze(cfg: &Config) -> Result<u8, AppError> {
     let crossed =
         render(&cfg.out, &run, cfg.engine.window, cfg.engine.max_routes, &cfg.engine.failures.spec, &mut out)?;
     out.flush()?;
+    crate::phases::mark(format_args!("report written"));
     // States are written only after every output was: a failed write leaves
     // the positions where they were, so the next run reports those lines.
     if let Some(p) = pending {

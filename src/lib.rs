@@ -20,6 +20,7 @@ pub mod format;
 pub mod input;
 pub(crate) mod live;
 pub mod parse;
+pub(crate) mod phases;
 pub(crate) mod progress;
 pub mod render;
 pub mod report;

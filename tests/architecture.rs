@@ -12,6 +12,7 @@ use std::path::Path;
 const LAYERS: &[(&str, u32)] = &[
     ("text", 0),
     ("units", 0),
+    ("phases", 0),
     ("error", 1),
     ("status", 1),
     ("agent", 1),

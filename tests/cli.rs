@@ -420,3 +420,40 @@ fn man_page_and_completions_are_generated_from_the_definition() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("_logstat logstat"), "{out:?}");
     }
 }
+
+/// `LOGSTAT_PHASES=1` prints each phase of a mapped run on stderr (with the
+/// batch's workers), in order, with times that only grow; the report on
+/// stdout is the one a run without it writes; without it, no phase line.
+#[test]
+fn phase_timings_are_printed_only_when_asked_for() {
+    let env = Env::new();
+    let mut log = String::new();
+    for i in 0..3000 {
+        log += &line(&format!("GET /users/{i} HTTP/1.1"), ["200", "404", "499"][i % 3], "512");
+    }
+    let p = env.write("access.log", log);
+    let args = ["-q", "-j", "2", "--mmap", "always", "-f", "csv", "-r", "summary"];
+    let plain =
+        logstat().arg(&p).args(args).env_remove("LOGSTAT_PHASES").env("LOGSTAT_CHUNK_BYTES", "65536").output().unwrap();
+    assert!(plain.stderr.is_empty(), "{}", String::from_utf8_lossy(&plain.stderr));
+    let timed =
+        logstat().arg(&p).args(args).env("LOGSTAT_PHASES", "1").env("LOGSTAT_CHUNK_BYTES", "65536").output().unwrap();
+    assert_eq!(timed.status.code(), Some(0));
+    assert_eq!(timed.stdout, plain.stdout, "timings change nothing on stdout");
+    let err = String::from_utf8(timed.stderr).unwrap();
+    let phases: Vec<(f64, &str)> = err
+        .lines()
+        .map(|l| {
+            let rest = l.strip_prefix("logstat: phase").unwrap_or_else(|| panic!("not a phase line: {l}"));
+            let (ms, what) = rest.trim_start().split_once(" ms ").unwrap();
+            (ms.parse().unwrap(), what.split_once(" ms  ").unwrap().1)
+        })
+        .collect();
+    let names: Vec<&str> = phases.iter().map(|(_, w)| w.split([',', ':']).next().unwrap()).collect();
+    assert_eq!(names.first(), Some(&"arguments parsed"), "{err}");
+    assert!(names.contains(&"format chosen") && names.contains(&"batch from chunk 0"), "{err}");
+    assert_eq!(names[names.len() - 3..], ["workers' counts merged", "inputs counted", "report written"], "{err}");
+    let batch = phases.iter().find(|(_, w)| w.starts_with("batch from chunk 0")).unwrap().1;
+    assert_eq!(batch.matches(" pieces").count(), 2, "one entry per worker: {batch}");
+    assert!(phases.windows(2).all(|w| w[0].0 <= w[1].0), "{err}");
+}

@@ -49,25 +49,36 @@ pub(super) fn process_batch(
         let n = rayon::current_num_threads().clamp(1, chunks.len().max(1));
         let list = &mut workers.list;
         list.resize_with(n.max(list.len()), || None);
-        let ok: Vec<bool> = list[..n]
+        let timed = crate::phases::on();
+        let ran: Vec<(bool, Option<std::time::Instant>, usize)> = list[..n]
             .par_iter_mut()
             .map(|w| {
+                let started = timed.then(std::time::Instant::now);
                 // Made on its own thread: made before the batch, one after
                 // the other, they held it up (~0.35 ms each by timers, for
                 // `Scanner::new`, whose route memo is 512 KiB written up
                 // front).
                 let Worker(s) = w.get_or_insert_with(|| Worker::new(ctx.window));
-                let mut ok = true;
+                let (mut ok, mut taken) = (true, 0);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((ci, p, c)) = work(chunks, i) else { break };
                     prepare(c);
                     s.chunk(ctx, piece_id(first_idx + ci as u32, p), c, |_| {});
                     ok &= finished(c);
+                    taken += 1;
                 }
-                ok
+                (ok, started, taken)
             })
             .collect();
+        if timed {
+            let workers: Vec<String> = ran
+                .iter()
+                .map(|(_, t, n)| format!("at {:.3} ms {n} pieces", t.map_or(0.0, crate::phases::at)))
+                .collect();
+            crate::phases::mark(format_args!("batch from chunk {first_idx}: workers started {}", workers.join(", ")));
+        }
+        let ok: Vec<bool> = ran.iter().map(|r| r.0).collect();
         if ok.iter().all(|ok| *ok) {
             workers.pending_bytes += chunks.iter().map(|c| c.len() as u64).sum::<u64>();
             workers.pending_batches += 1;

@@ -302,6 +302,7 @@ impl FileCtx<'_> {
             !map.faulted() && end <= map.current_len()
         };
         let (chunks, _) = chunk::split_aligned(data, 0, self.opts.chunk_bytes, true);
+        crate::phases::mark(format_args!("format chosen, {} bytes cut into {} chunks", data.len(), chunks.len()));
         let mut total = Stats::new(self.opts.window);
         let mut workers = Workers::guarded();
         let (mut lost, mut line0) = (0, self.span.line_base);
@@ -364,6 +365,7 @@ impl FileCtx<'_> {
             map.release(done);
         }
         workers.finish(&ctx, &mut total);
+        crate::phases::mark(format_args!("workers' counts merged"));
         let error = (lost > 0).then(|| {
             std::io::Error::other(format!(
                 "the file shrank while being read (truncated, e.g. by logrotate copytruncate): {lost} of {} bytes were not counted",
