@@ -78,8 +78,7 @@ pub(super) fn process_batch(
                 .collect();
             crate::phases::mark(format_args!("batch from chunk {first_idx}: workers started {}", workers.join(", ")));
         }
-        let ok: Vec<bool> = ran.iter().map(|r| r.0).collect();
-        if ok.iter().all(|ok| *ok) {
+        if ran.iter().all(|(ok, ..)| *ok) {
             workers.pending_bytes += chunks.iter().map(|c| c.len() as u64).sum::<u64>();
             workers.pending_batches += 1;
             // The route bound can only act when the routes held everywhere
