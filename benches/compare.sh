@@ -15,11 +15,16 @@
 #
 #   benches/compare.sh [RUNS]          RUNS default 5 (7 for the two main files)
 #   LOGSTAT_BENCH_DIR=/tmp/x BASE=/tmp/logstat-old benches/compare.sh
+#   WARMUP=N: untimed rounds of every command of sections 1-2 first
+#   (default 3): on the 2-vCPU VM this was written on, the first runs after
+#   a file's pages are read afresh (`cat` after the VM's DAMON paged them
+#   out) were ~10 ms slower on 100 MB, then settled (README, "Speed").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 DIR=${LOGSTAT_BENCH_DIR:-bench-data}
 BASE=${BASE:-}
+WARMUP=${WARMUP:-3}
 mkdir -p "$DIR"
 command -v bc >/dev/null || { echo "needs bc (apt-get install bc)"; exit 1; }
 command -v mawk >/dev/null || { echo "needs mawk (apt-get install mawk)"; exit 1; }
@@ -41,6 +46,10 @@ ratio() { echo "$1/$2" | bc -l; }
 main_file() {
   local f=$1 runs=$2 a=() b=() m=() w=()
   cat "$f" > /dev/null
+  for _ in $(seq "$WARMUP"); do
+    "$BIN" "$f" -q --color never > /dev/null; "$BIN" "$f" -q --color never -j1 > /dev/null
+    "${MAWK[@]}" "$f" > /dev/null; wc -l "$f" > /dev/null
+  done
   for _ in $(seq "$runs"); do
     a+=("$(secs "$BIN" "$f" -q --color never)")
     b+=("$(secs "$BIN" "$f" -q --color never -j1)")
