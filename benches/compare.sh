@@ -16,9 +16,9 @@
 #   benches/compare.sh [RUNS]          RUNS default 5 (7 for the two main files)
 #   LOGSTAT_BENCH_DIR=/tmp/x BASE=/tmp/logstat-old benches/compare.sh
 #   WARMUP=N: untimed rounds of every command of sections 1-2 first
-#   (default 3): on the 2-vCPU VM this was written on, the first runs after
-#   a file's pages are read afresh (`cat` after the VM's DAMON paged them
-#   out) were ~10 ms slower on 100 MB, then settled (README, "Speed").
+#   (default 3): on the 2-vCPU VM this was written on, the first run after
+#   other work was reliably slower, and in some hours the first few
+#   (README, "Speed").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
