@@ -198,11 +198,11 @@ impl RouteMap {
     /// of the log). One route at a time, the lookups and the count
     /// updates missed the cache in turn on one thread (2.9 ms of a
     /// two-thread run on the 100 MB real-shaped log: ~17 k routes into
-    /// ~18 k, 21.8 k in all). Here the lookups run in parallel without writing, then
-    /// each entry adds the counts found for it (in parallel, entry by
-    /// entry), and the routes not held are appended in `from`'s order:
-    /// the same table as [`merge`](Self::merge) makes. What is left of
-    /// `from` is for the caller to drop (~0.4 ms for such a table).
+    /// ~18 k, 21.8 k in all). Here the lookups run in parallel without
+    /// writing, then each entry adds the counts found for it (in parallel,
+    /// entry by entry), and the routes not held are appended in `from`'s
+    /// order: the same table as [`merge`](Self::merge) makes. What is left
+    /// of `from` is for the caller to drop (~0.4 ms for such a table).
     pub fn merge_parallel(&mut self, from: &mut RouteMap) {
         use rayon::prelude::*;
         const NONE: usize = usize::MAX;
