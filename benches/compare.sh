@@ -18,7 +18,7 @@
 #   WARMUP=N: untimed rounds of every command of sections 1-2 first
 #   (default 3): on the 2-vCPU VM this was written on, the first run after
 #   other work was reliably slower, and in some hours the first few
-#   (README, "Speed").
+#   (benches/RESULTS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}

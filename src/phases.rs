@@ -7,9 +7,9 @@
 //! took), the end-of-run merge and the report; other inputs show fewer.
 //!
 //! It is how the first batch of a two-thread run was found to start its
-//! second worker up to ~5 ms late, in some hours, on a 2-vCPU VM (README,
-//! "Speed"; `benches/phases.sh` gives the medians). Off, a mark costs one
-//! load of a flag.
+//! second worker up to ~5 ms late, in some hours, on a 2-vCPU VM
+//! (`benches/RESULTS.md`; `benches/phases.sh` gives the medians). Off, a
+//! mark costs one load of a flag.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
